@@ -1,0 +1,34 @@
+package streams.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Options shared by every pipeline: where events come from and where results go. */
+public interface StreamsOptions extends PipelineOptions {
+  @Description(
+      "JSON Lines input: a file or glob (bounded: the pipeline runs as a batch job). Without it, the"
+          + " pipeline reads --events generated events.")
+  String getInput();
+
+  void setInput(String value);
+
+  @Description(
+      "Output folder: results in DIR/*.jsonl, dead letters in DIR/dead-letter/*.jsonl. Earlier results"
+          + " there are replaced. Default: output/<pipeline>-<runner>.")
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Number of generated events when no --input is given.")
+  @Default.Long(100_000)
+  long getEvents();
+
+  void setEvents(long value);
+
+  @Description("Seed of the generated events when no --input is given.")
+  @Default.Long(42)
+  long getSeed();
+
+  void setSeed(long value);
+}

@@ -1,0 +1,229 @@
+package streams.runners;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import streams.generate.EventGenerator;
+import streams.io.OutputDirs;
+import streams.pipelines.StreamsOptions;
+import streams.transforms.ParseEvents;
+
+/**
+ * The runner switch: {@code scripts/run <pipeline> [--runner=direct|flink|spark] [Beam and pipeline
+ * options]}. Options are parsed by Beam's {@code PipelineOptionsFactory}, so every runner option works as
+ * documented. Mistakes give one line on stderr and exit code 2; a failed job exits 1.
+ */
+public final class Cli {
+  private Cli() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(Arrays.asList(args), System.out);
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println("Run scripts/run --help for pipelines and options.");
+      code = 2;
+    } catch (JobFailedException e) {
+      System.err.println("error: " + e.getMessage());
+      code = 1;
+    }
+    System.out.flush();
+    // Engines leave non-daemon threads behind after the job ends: exit explicitly.
+    System.exit(code);
+  }
+
+  static int run(List<String> args, PrintStream out) {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+      printUsage(out);
+      return 0;
+    }
+    if (args.get(0).equals("generate")) {
+      return GenerateCommand.run(args.subList(1, args.size()), out);
+    }
+    String name = args.get(0);
+    PipelineCatalog.Entry<?> entry = PipelineCatalog.PIPELINES.get(name);
+    if (entry == null) {
+      throw new UsageException(
+          "unknown pipeline '" + name + "'; allowed: " + String.join(", ", PipelineCatalog.PIPELINES.keySet()));
+    }
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.println("scripts/run " + name + ": " + entry.summary);
+      PipelineOptionsFactory.printHelp(out, entry.optionsClass);
+      return 0;
+    }
+    Engines engine = Engines.fromArgs(rest);
+    StreamsOptions options = parseOptions(Engines.normalise(rest, engine), entry.optionsClass);
+    FileSystems.setDefaultPipelineOptions(options);
+    if (options.getInput() == null) {
+      options.setInput(generatedInput(options.getEvents(), options.getSeed(), out).toString());
+    } else {
+      requireInputExists(options.getInput());
+    }
+    if (options.getOutput() == null) {
+      options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
+    }
+    options.setJobName(name + "-" + engine + "-" + System.currentTimeMillis());
+
+    Pipeline pipeline = Pipeline.create(options);
+    try {
+      entry.build(pipeline, options);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try {
+      OutputDirs.clean(options.getOutput());
+    } catch (IOException e) {
+      throw new UsageException("cannot clean --output=" + options.getOutput() + ": " + e.getMessage());
+    }
+
+    out.printf(Locale.ROOT, "%s on %s: reading %s%n", name, engine, options.getInput());
+    long start = System.nanoTime();
+    PipelineResult result;
+    try {
+      result = pipeline.run();
+      result.waitUntilFinish();
+    } catch (RuntimeException e) {
+      throw new JobFailedException(name + " failed on " + engine + ": " + rootCause(e));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Long> counters = counters(result);
+    out.printf(
+        Locale.ROOT,
+        "%s on %s: %s, %d events in, %d results out, %d dead letters, %.1f s%n",
+        name,
+        engine,
+        result.getState(),
+        counters.getOrDefault("events_in", 0L),
+        counters.getOrDefault("results_out", 0L),
+        counters.getOrDefault("dead_letters", 0L),
+        seconds);
+    out.println("results: " + options.getOutput() + "/*.jsonl");
+    out.println("dead letters: " + OutputDirs.deadLetterDir(options.getOutput()) + "/*.jsonl");
+    return result.getState() == PipelineResult.State.DONE ? 0 : 1;
+  }
+
+  static <O extends StreamsOptions> O parseOptions(List<String> args, Class<O> optionsClass) {
+    for (String a : args) {
+      if (!a.startsWith("--")) {
+        throw new UsageException(
+            "unexpected argument '" + a + "'; options look like --name=value (scripts/run --help)");
+      }
+    }
+    try {
+      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+          .withValidation()
+          .as(optionsClass);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(describeOptionError(e.getMessage()));
+    }
+  }
+
+  /** Turns Beam's option errors into one line naming the flag. */
+  static String describeOptionError(String message) {
+    String m = message == null ? "invalid option" : message;
+    String marker = "missing a property named '";
+    int i = m.indexOf(marker);
+    if (i >= 0) {
+      String flag = m.substring(i + marker.length(), m.indexOf('\'', i + marker.length()));
+      return "unknown option --" + flag + " (scripts/run <pipeline> --help lists the options)";
+    }
+    return m.split("\n")[0];
+  }
+
+  private static void requireInputExists(String input) {
+    try {
+      MatchResult match = FileSystems.match(input, EmptyMatchTreatment.ALLOW);
+      if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+        throw new UsageException("--input=" + input + " matches no file");
+      }
+    } catch (IOException e) {
+      throw new UsageException("--input=" + input + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Generated events, cached by size and seed under the temp folder (the generator is deterministic). */
+  static Path generatedInput(long events, long seed, PrintStream out) {
+    Path file =
+        Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", "events-" + events + "-seed" + seed + ".jsonl");
+    if (Files.exists(file)) {
+      return file;
+    }
+    out.printf(Locale.ROOT, "no --input: generating %d events (seed %d) into %s%n", events, seed, file);
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), "events", ".tmp");
+      EventGenerator.builder().events(events).seed(seed).build().writeTo(tmp);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UsageException("cannot write generated input " + file + ": " + e.getMessage());
+    }
+    return file;
+  }
+
+  static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> values = new TreeMap<>();
+    try {
+      MetricQueryResults metrics =
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.inNamespace(ParseEvents.METRICS_NAMESPACE))
+                      .build());
+      for (MetricResult<Long> c : metrics.getCounters()) {
+        values.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      }
+    } catch (UnsupportedOperationException e) {
+      // A runner without metrics: the summary shows zeros.
+    }
+    return values;
+  }
+
+  static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static void printUsage(PrintStream out) {
+    out.println("Usage: scripts/run <pipeline> [--runner=direct|flink|spark] [options]");
+    out.println("       scripts/generate --events=N --seed=S --out=FILE [--disorder=PT5S] [--late-fraction=F]");
+    out.println();
+    out.println("Pipelines:");
+    PipelineCatalog.PIPELINES.values()
+        .forEach(e -> out.printf(Locale.ROOT, "  %-10s %s%n", e.name, e.summary));
+    out.println();
+    out.println("Common options:");
+    out.println("  --runner=NAME        " + Engines.ALLOWED + "; default direct");
+    out.println("  --input=PATH         JSON Lines file or glob (batch); default: --events generated events");
+    out.println("  --output=DIR         results in DIR/*.jsonl, dead letters in DIR/dead-letter/");
+    out.println("  --events=N --seed=S  size and seed of the generated input (default 100000, 42)");
+    out.println("Engine options are Beam's own, e.g. --parallelism, --flinkMaster=host:port, --maxBundleSize,");
+    out.println("--sparkMaster=spark://host:7077, --batchIntervalMillis, --streaming.");
+    out.println("Embedded engines by default: Flink [local] mini-cluster, Spark local[*].");
+    out.println("scripts/run <pipeline> --help lists the pipeline's own options.");
+  }
+}

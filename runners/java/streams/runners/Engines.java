@@ -1,0 +1,89 @@
+package streams.runners;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The only place that names the engines: maps {@code --runner=direct|flink|spark} (or Beam's class names)
+ * to Beam runners, and gives each its embedded default (Flink mini-cluster, Spark {@code local[*]}).
+ */
+public enum Engines {
+  DIRECT("direct", "DirectRunner", "org.apache.beam.runners.direct.DirectRunner"),
+  FLINK("flink", "FlinkRunner", "org.apache.beam.runners.flink.FlinkRunner"),
+  SPARK("spark", "SparkRunner", "org.apache.beam.runners.spark.SparkRunner");
+
+  public static final String ALLOWED = "direct, flink, spark (or DirectRunner, FlinkRunner, SparkRunner)";
+
+  public final String shortName;
+  public final String className;
+  public final String qualifiedName;
+
+  Engines(String shortName, String className, String qualifiedName) {
+    this.shortName = shortName;
+    this.className = className;
+    this.qualifiedName = qualifiedName;
+  }
+
+  public static Engines parse(String value) {
+    for (Engines e : values()) {
+      if (e.shortName.equalsIgnoreCase(value)
+          || e.className.equalsIgnoreCase(value)
+          || e.qualifiedName.equals(value)) {
+        return e;
+      }
+    }
+    throw new UsageException("--runner=" + value + " is not a runner; allowed: " + ALLOWED);
+  }
+
+  /**
+   * Returns the arguments with {@code --runner} normalised to Beam's class name and the embedded-engine
+   * defaults added where the user did not say otherwise.
+   */
+  public static List<String> normalise(List<String> args, Engines engine) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      if (!a.startsWith("--runner=")) {
+        out.add(a);
+      }
+    }
+    out.add("--runner=" + engine.className);
+    Map<String, String> defaults;
+    switch (engine) {
+      case FLINK:
+        defaults = Map.of("flinkMaster", "[local]");
+        break;
+      case SPARK:
+        defaults = Map.of("sparkMaster", "local[*]");
+        break;
+      default:
+        defaults = Map.of();
+    }
+    defaults.forEach(
+        (flag, value) -> {
+          if (out.stream().noneMatch(a -> a.startsWith("--" + flag + "="))) {
+            out.add("--" + flag + "=" + value);
+          }
+        });
+    return out;
+  }
+
+  public static Engines fromArgs(List<String> args) {
+    Engines engine = DIRECT;
+    for (String a : args) {
+      if (a.equals("--runner")) {
+        throw new UsageException("--runner needs a value: --runner=NAME, allowed: " + ALLOWED);
+      }
+      if (a.startsWith("--runner=")) {
+        engine = parse(a.substring("--runner=".length()));
+      }
+    }
+    return engine;
+  }
+
+  @Override
+  public String toString() {
+    return shortName.toLowerCase(Locale.ROOT);
+  }
+}

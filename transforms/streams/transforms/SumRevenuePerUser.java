@@ -1,0 +1,225 @@
+package streams.transforms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import streams.model.Order;
+import streams.model.UserRevenue;
+
+/**
+ * Per user and tumbling event-time window: the number of orders and their exact total, whatever the
+ * order status (the hourly aggregation of the reference document).
+ *
+ * <p>In: orders stamped with their {@code created_at}. Out: one {@link UserRevenue} per pane. Panes follow
+ * the {@link OutputMode}: {@code final} gives one ON_TIME pane then a LATE pane per late element within
+ * {@code allowedLateness}; {@code update} adds EARLY panes every {@code earlyFiring} of processing time;
+ * {@code complete} is {@code update} that never drops late data. All panes accumulate. With bounded input
+ * there is exactly one pane per (user, window).
+ */
+public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCollection<UserRevenue>> {
+  private final Duration windowSize;
+  private final Duration allowedLateness;
+  private final OutputMode mode;
+  private final Duration earlyFiring;
+
+  private SumRevenuePerUser(
+      Duration windowSize, Duration allowedLateness, OutputMode mode, Duration earlyFiring) {
+    this.windowSize = windowSize;
+    this.allowedLateness = allowedLateness;
+    this.mode = mode;
+    this.earlyFiring = earlyFiring;
+  }
+
+  public static SumRevenuePerUser inWindowsOf(Duration windowSize) {
+    return new SumRevenuePerUser(windowSize, Duration.ZERO, OutputMode.FINAL, Duration.standardSeconds(10));
+  }
+
+  public SumRevenuePerUser withAllowedLateness(Duration allowedLateness) {
+    return new SumRevenuePerUser(windowSize, allowedLateness, mode, earlyFiring);
+  }
+
+  public SumRevenuePerUser withMode(OutputMode mode, Duration earlyFiring) {
+    return new SumRevenuePerUser(windowSize, allowedLateness, mode, earlyFiring);
+  }
+
+  @Override
+  public PCollection<UserRevenue> expand(PCollection<Order> orders) {
+    return orders
+        .apply("WindowIntoTumbling", window(orders.isBounded() == PCollection.IsBounded.BOUNDED))
+        .apply(
+            "KeyByUser",
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.ORDER))
+                .via((Order o) -> KV.of(o.getUserId(), o)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()))
+        .apply("CountAndSum", Combine.perKey(new CountAndSumFn()))
+        .apply("ToUserRevenue", ParDo.of(new ToUserRevenueFn()))
+        .setCoder(SerializableCoder.of(UserRevenue.class));
+  }
+
+  private Window<Order> window(boolean bounded) {
+    Window<Order> window = Window.into(FixedWindows.of(windowSize));
+    if (bounded) {
+      // All input is known before the watermark moves: one on-time pane per key and window, whatever the
+      // mode (a processing-time early firing would only make batch output depend on machine speed).
+      return window
+          .triggering(AfterWatermark.pastEndOfWindow())
+          .withAllowedLateness(Duration.ZERO)
+          .discardingFiredPanes();
+    }
+    AfterWatermark.AfterWatermarkEarlyAndLate onTimeThenLate =
+        AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1));
+    Trigger trigger;
+    Duration lateness;
+    switch (mode) {
+      case FINAL:
+        trigger = onTimeThenLate;
+        lateness = allowedLateness;
+        break;
+      case UPDATE:
+        trigger = onTimeThenLate.withEarlyFirings(earlyFirings());
+        lateness = allowedLateness;
+        break;
+      case COMPLETE:
+        trigger = onTimeThenLate.withEarlyFirings(earlyFirings());
+        // Never drop late data: state lives until the input ends, as in Spark's complete mode.
+        lateness = Duration.millis(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+        break;
+      default:
+        throw new IllegalStateException("unknown mode " + mode);
+    }
+    return window.triggering(trigger).withAllowedLateness(lateness).accumulatingFiredPanes();
+  }
+
+  private Trigger.OnceTrigger earlyFirings() {
+    return AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiring);
+  }
+
+  /** Type descriptors kept in one place. */
+  private static final class TypeDescriptor {
+    static final org.apache.beam.sdk.values.TypeDescriptor<Order> ORDER =
+        org.apache.beam.sdk.values.TypeDescriptor.of(Order.class);
+  }
+
+  /** Mutable accumulator: number of orders and total in cents. */
+  public static final class CountAndSum {
+    long count;
+    long cents;
+
+    public CountAndSum() {}
+
+    public CountAndSum(long count, long cents) {
+      this.count = count;
+      this.cents = cents;
+    }
+  }
+
+  static final class CountAndSumCoder extends AtomicCoder<CountAndSum> {
+    private static final VarLongCoder LONG = VarLongCoder.of();
+
+    @Override
+    public void encode(CountAndSum value, OutputStream out) throws IOException {
+      LONG.encode(value.count, out);
+      LONG.encode(value.cents, out);
+    }
+
+    @Override
+    public CountAndSum decode(InputStream in) throws IOException {
+      return new CountAndSum(LONG.decode(in), LONG.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  static final class CountAndSumFn extends Combine.CombineFn<Order, CountAndSum, CountAndSum> {
+    @Override
+    public CountAndSum createAccumulator() {
+      return new CountAndSum();
+    }
+
+    @Override
+    public CountAndSum addInput(CountAndSum acc, Order order) {
+      acc.count++;
+      acc.cents = Math.addExact(acc.cents, order.getAmountCents());
+      return acc;
+    }
+
+    @Override
+    public CountAndSum mergeAccumulators(Iterable<CountAndSum> accumulators) {
+      CountAndSum merged = new CountAndSum();
+      for (CountAndSum acc : accumulators) {
+        merged.count += acc.count;
+        merged.cents = Math.addExact(merged.cents, acc.cents);
+      }
+      return merged;
+    }
+
+    @Override
+    public CountAndSum extractOutput(CountAndSum acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<CountAndSum> getAccumulatorCoder(CoderRegistry registry, Coder<Order> inputCoder)
+        throws CannotProvideCoderException {
+      return new CountAndSumCoder();
+    }
+
+    @Override
+    public Coder<CountAndSum> getDefaultOutputCoder(CoderRegistry registry, Coder<Order> inputCoder) {
+      return new CountAndSumCoder();
+    }
+  }
+
+  static final class ToUserRevenueFn extends DoFn<KV<String, CountAndSum>, UserRevenue> {
+    private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, CountAndSum> kv,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<UserRevenue> out) {
+      IntervalWindow w = (IntervalWindow) window;
+      results.inc();
+      out.output(
+          new UserRevenue(
+              kv.getKey(),
+              w.start().getMillis(),
+              w.end().getMillis(),
+              kv.getValue().count,
+              kv.getValue().cents,
+              Panes.timing(pane),
+              pane.getIndex(),
+              pane.isLast()));
+    }
+  }
+}
