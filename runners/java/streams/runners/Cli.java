@@ -217,7 +217,7 @@ public final class Cli {
         .forEach(e -> out.printf(Locale.ROOT, "  %-10s %s%n", e.name, e.summary));
     out.println();
     out.println("Common options:");
-    out.println("  --runner=NAME        " + Engines.ALLOWED + "; default direct");
+    out.println("  --runner=NAME        " + Engines.ALLOWED + "; default flink (embedded)");
     out.println("  --input=PATH         JSON Lines file or glob (batch); default: --events generated events");
     out.println("  --output=DIR         results in DIR/*.jsonl, dead letters in DIR/dead-letter/");
     out.println("  --events=N --seed=S  size and seed of the generated input (default 100000, 42)");

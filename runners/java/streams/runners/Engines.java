@@ -70,7 +70,7 @@ public enum Engines {
   }
 
   public static Engines fromArgs(List<String> args) {
-    Engines engine = DIRECT;
+    Engines engine = FLINK;
     for (String a : args) {
       if (a.equals("--runner")) {
         throw new UsageException("--runner needs a value: --runner=NAME, allowed: " + ALLOWED);

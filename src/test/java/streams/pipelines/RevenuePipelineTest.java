@@ -1,0 +1,185 @@
+package streams.pipelines;
+
+import static streams.testing.Events.T0;
+import static streams.testing.Events.min;
+import static streams.testing.Events.order;
+import static streams.testing.Events.sec;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertThrows;
+
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Throwables;
+import java.util.Collection;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.Rule;
+import org.junit.runners.Parameterized.Parameters;
+import streams.model.UserRevenue;
+import streams.testing.Conformance;
+import streams.testing.TestRunner;
+
+/**
+ * Event-time semantics of {@code revenue}, pinned with TestStream on every runner: the four classic
+ * lateness cases, early panes, and the complete mode. Hourly windows from {@code T0}; allowed lateness 10
+ * minutes unless a scenario says otherwise.
+ */
+@RunWith(Parameterized.class)
+public class RevenuePipelineTest {
+  private static final IntervalWindow WINDOW = new IntervalWindow(T0, T0.plus(Duration.standardHours(1)));
+
+  @Parameters(name = "{0}")
+  public static Collection<Object[]> runners() {
+    return Conformance.runners();
+  }
+
+  private final TestRunner runner;
+
+  @Rule public final transient TestPipeline pipeline;
+  @Rule public final transient Conformance conformance;
+
+  public RevenuePipelineTest(TestRunner runner) {
+    this.runner = runner;
+    this.pipeline = TestPipeline.fromOptions(runner.streamingOptions());
+    this.conformance = new Conformance(runner);
+  }
+
+  private RevenuePipeline.Options options(String trigger, String allowedLateness) {
+    RevenuePipeline.Options o = pipeline.getOptions().as(RevenuePipeline.Options.class);
+    o.setWindow("PT1H");
+    o.setTrigger(trigger);
+    o.setAllowedLateness(allowedLateness);
+    o.setEarlyFiring("PT10S");
+    return o;
+  }
+
+  private PCollection<UserRevenue> revenue(RevenuePipeline.Options options, TestStream<String> events) {
+    return pipeline.apply(events).apply(RevenuePipeline.revenue(options)).results();
+  }
+
+  private static UserRevenue pane(String user, long count, long cents, String timing, long index, boolean last) {
+    return new UserRevenue(user, WINDOW.start().getMillis(), WINDOW.end().getMillis(), count, cents, timing, index, last);
+  }
+
+  private static TestStream.Builder<String> events() {
+    return TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(T0);
+  }
+
+  @Test
+  public void onTimeOnly() {
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "10.00", min(1)), order("o-2", "u-1", "5.50", min(5)))
+            .addElements(order("o-3", "u-2", "3.00", "CANCELLED", min(10)))
+            .advanceWatermarkTo(T0.plus(min(61)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("final", "PT0S"), events);
+    PAssert.that(out)
+        .inOnTimePane(WINDOW)
+        .containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, true), pane("u-2", 1, 300, "ON_TIME", 0, true));
+    PAssert.that(out).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, true), pane("u-2", 1, 300, "ON_TIME", 0, true));
+    pipeline.run();
+  }
+
+  @Test
+  public void lateButUnobservable() {
+    // o-3 arrives after o-2 although it happened earlier, but before the watermark passes the window's
+    // end: nobody can tell it was out of order, it belongs to the on-time pane.
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "1.00", min(10)))
+            .addElements(order("o-2", "u-1", "2.00", min(50)))
+            .advanceWatermarkTo(T0.plus(min(30)))
+            .addElements(order("o-3", "u-1", "4.00", min(5)))
+            .advanceWatermarkTo(T0.plus(min(61)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
+    PAssert.that(out).inOnTimePane(WINDOW).containsInAnyOrder(pane("u-1", 3, 700, "ON_TIME", 0, false));
+    PAssert.that(out).containsInAnyOrder(pane("u-1", 3, 700, "ON_TIME", 0, false));
+    pipeline.run();
+  }
+
+  @Test
+  public void lateWithinAllowedLateness() {
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "10.00", min(1)), order("o-2", "u-1", "5.50", min(5)))
+            .advanceWatermarkTo(T0.plus(min(61)))
+            .addElements(order("o-3", "u-1", "4.50", min(30)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
+    PAssert.that(out).inOnTimePane(WINDOW).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
+    // The late pane carries the accumulated value.
+    PAssert.that(out).inLatePane(WINDOW).containsInAnyOrder(pane("u-1", 3, 2000, "LATE", 1, false));
+    pipeline.run();
+  }
+
+  @Test
+  public void droppedBeyondAllowedLateness() {
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "10.00", min(1)), order("o-2", "u-1", "5.50", min(5)))
+            .advanceWatermarkTo(T0.plus(min(61)))
+            .advanceWatermarkTo(T0.plus(min(75)))
+            .addElements(order("o-3", "u-1", "4.50", min(30)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
+    PAssert.that(out).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
+    pipeline.run();
+  }
+
+  @Test
+  public void earlySpeculativePanes() {
+    conformance.notSupportedOn(
+        TestRunner.SPARK,
+        "TestStream processing-time advances are not supported by the Spark runner: TestDStream throws"
+            + " inside a micro-batch and the streaming job never ends (UsesTestStreamWithProcessingTime)");
+    boolean rejected =
+        conformance.rejectedBy(
+            TestRunner.FLINK,
+            "TestStream processing-time advances are not supported by the Flink runner's TestStreamSource"
+                + " (UsesTestStreamWithProcessingTime); early panes themselves work on Flink");
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "1.00", min(1)))
+            .advanceProcessingTime(sec(11))
+            .addElements(order("o-2", "u-1", "2.00", min(2)))
+            .advanceProcessingTime(sec(11))
+            .advanceWatermarkTo(T0.plus(min(61)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("update", "PT10M"), events);
+    PAssert.that(out)
+        .containsInAnyOrder(
+            pane("u-1", 1, 100, "EARLY", 0, false),
+            pane("u-1", 2, 300, "EARLY", 1, false),
+            pane("u-1", 2, 300, "ON_TIME", 2, false));
+    if (rejected) {
+      RuntimeException e = assertThrows(RuntimeException.class, () -> pipeline.run());
+      assertThat(Throwables.getStackTraceAsString(e), containsString("Advancing Processing time is not supported"));
+      return;
+    }
+    pipeline.run();
+  }
+
+  @Test
+  public void completeModeNeverDropsLateData() {
+    TestStream<String> events =
+        events()
+            .addElements(order("o-1", "u-1", "10.00", min(1)))
+            .advanceWatermarkTo(T0.plus(Duration.standardHours(5)))
+            .addElements(order("o-2", "u-1", "5.00", min(30)))
+            .advanceWatermarkToInfinity();
+    PCollection<UserRevenue> out = revenue(options("complete", "PT10M"), events);
+    PAssert.that(out)
+        .containsInAnyOrder(pane("u-1", 1, 1000, "ON_TIME", 0, false), pane("u-1", 2, 1500, "LATE", 1, false));
+    pipeline.run();
+  }
+}
