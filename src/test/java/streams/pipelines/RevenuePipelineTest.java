@@ -132,7 +132,18 @@ public class RevenuePipelineTest {
             .addElements(order("o-3", "u-1", "4.50", min(30)))
             .advanceWatermarkToInfinity();
     PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
-    PAssert.that(out).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
+    if (conformance.deviatesOn(
+        TestRunner.SPARK,
+        "Spark streaming drops late data against the previous micro-batch's watermark (the global"
+            + " watermark lags one batch, beam#23129): the too-late order is not dropped, and as the"
+            + " window's state was already garbage-collected it re-opens as a new pane counting 1 order")) {
+      PAssert.that(out)
+          .containsInAnyOrder(
+              pane("u-1", 2, 1550, "ON_TIME", 0, false), pane("u-1", 1, 450, "ON_TIME", 0, false));
+    } else {
+      // The final pane is unchanged: the order 15 minutes behind the window's end is dropped.
+      PAssert.that(out).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
+    }
     pipeline.run();
   }
 
