@@ -28,12 +28,12 @@ import streams.transforms.SumRevenuePerUser;
  *   <li>{@code update}: also EARLY panes every {@code --earlyFiring} of processing time while the window
  *       is open; every pane carries the accumulated total (upsert by user and window).
  *   <li>{@code complete}: {@code update} that never drops late data (unbounded allowed lateness), the
- *       closest Beam equivalent of Spark's complete mode.
+ *       closest Beam equivalent of a complete output mode (see the README).
  * </ul>
  *
  * With bounded input (files) every (user, window) appears exactly once, ON_TIME.
  *
- * <p>Example: {@code scripts/run revenue --runner=flink --input=events.jsonl --output=out/revenue
+ * <p>Example: {@code scripts/run revenue --input=events.jsonl --output=out/revenue
  * --window=PT1H}
  */
 public final class RevenuePipeline {

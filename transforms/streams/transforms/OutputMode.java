@@ -3,7 +3,7 @@ package streams.transforms;
 import java.util.Locale;
 
 /**
- * How windowed aggregates are emitted, named after Spark Structured Streaming's output modes and mapped
+ * How windowed aggregates are emitted, named after the output modes of streaming SQL engines and mapped
  * onto Beam triggers and accumulation modes.
  *
  * <ul>
@@ -13,10 +13,10 @@ import java.util.Locale;
  *   <li>{@code update}: as {@code final}, plus EARLY speculative panes every {@code earlyFiring} of
  *       processing time while the window is open (accumulated values), so a consumer upserts by (key,
  *       window).
- *   <li>{@code complete}: Spark's complete mode rewrites the whole result table and never drops late data.
+ *   <li>{@code complete}: a complete output mode rewrites the whole result table and never drops late data.
  *       Beam cannot re-emit keys that did not change, so the equivalent is {@code update} with unbounded
  *       allowed lateness: every pane carries the full accumulated value, late data is never dropped, and
- *       state is kept until the input ends (as Spark's complete mode keeps it: mind the size).
+ *       state is kept until the input ends (as a complete output mode keeps it: mind the size).
  * </ul>
  *
  * <p>With bounded input the watermark jumps to the end once all data is read, so every mode emits exactly

@@ -109,7 +109,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
         break;
       case COMPLETE:
         trigger = onTimeThenLate.withEarlyFirings(earlyFirings());
-        // Never drop late data: state lives until the input ends, as in Spark's complete mode.
+        // Never drop late data: state lives until the input ends, as a complete output mode requires.
         lateness = Duration.millis(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
         break;
       default:

@@ -1,0 +1,59 @@
+package streams.architecture;
+
+import static org.junit.Assert.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.Test;
+
+/**
+ * The folders show the architecture: {@code runners/ → pipelines/ → transforms/}, and only {@code
+ * runners/} knows that an engine exists.
+ */
+public class LayeringTest {
+  private static final Pattern ENGINE = Pattern.compile("(?i)\\b(flink|spark)");
+
+  private static List<String> violations(String folder, Pattern forbidden) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Paths.get(folder))) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+          if (forbidden.matcher(lines.get(i)).find()) {
+            found.add(f + ":" + (i + 1) + ": " + lines.get(i).trim());
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  public void noEngineNameInPipelinesOrTransforms() throws IOException {
+    assertEquals(List.of(), violations("pipelines", ENGINE));
+    assertEquals(List.of(), violations("transforms", ENGINE));
+  }
+
+  @Test
+  public void dependenciesRunOneWay() throws IOException {
+    assertEquals(List.of(), violations("transforms", Pattern.compile("^import (static )?streams\\.(pipelines|runners)\\.")));
+    assertEquals(List.of(), violations("pipelines", Pattern.compile("^import (static )?streams\\.runners\\.")));
+    // Nothing outside runners/ imports a runner class.
+    Pattern runnerImport = Pattern.compile("^import (static )?org\\.apache\\.beam\\.runners\\.");
+    assertEquals(List.of(), violations("transforms", runnerImport));
+    assertEquals(List.of(), violations("pipelines", runnerImport));
+  }
+
+  @Test
+  public void theCheckItselfCatchesAnEngineName() {
+    assertEquals(true, ENGINE.matcher("// runs on Flink".toLowerCase(Locale.ROOT)).find());
+  }
+}
