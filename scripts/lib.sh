@@ -11,7 +11,7 @@ ensure_jar() {
         -newer "$JAR" -type f -print -quit 2>/dev/null)" ]]; then
     return 0
   fi
-  echo "building $JAR (first time: Maven downloads the dependencies) ..." >&2
+  echo "building $JAR (the first build downloads the Maven dependencies) ..." >&2
   (cd "$ROOT" && "${MVN[@]}" package -DskipTests) >&2 || { echo "error: build failed" >&2; exit 1; }
 }
 
