@@ -60,6 +60,9 @@ public final class Cli {
     if (args.get(0).equals("generate")) {
       return GenerateCommand.run(args.subList(1, args.size()), out);
     }
+    if (args.get(0).equals("compare")) {
+      return CompareCommand.run(args.subList(1, args.size()), out);
+    }
     String name = args.get(0);
     PipelineCatalog.Entry<?> entry = PipelineCatalog.PIPELINES.get(name);
     if (entry == null) {
@@ -91,6 +94,7 @@ public final class Cli {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    RunnerLimits.check(entry, engine, pipeline);
     try {
       OutputDirs.clean(options.getOutput());
     } catch (IOException e) {
@@ -211,6 +215,7 @@ public final class Cli {
   private static void printUsage(PrintStream out) {
     out.println("Usage: scripts/run <pipeline> [--runner=direct|flink|spark] [options]");
     out.println("       scripts/generate --events=N --seed=S --out=FILE [--disorder=PT5S] [--late-fraction=F]");
+    out.println("       scripts/compare [--pipelines=...] [--runners=...] [--events=N] [--repeat=3] [--out=DIR]");
     out.println();
     out.println("Pipelines:");
     PipelineCatalog.PIPELINES.values()

@@ -1,0 +1,369 @@
+package streams.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import streams.generate.EventGenerator;
+import streams.runners.Engines;
+
+/**
+ * One comparison: generates one input, runs every pipeline × runner × mode × repeat in its own JVM,
+ * checks each output against the reference model, collects the conformance matrix, and writes the report
+ * (see {@link ReportWriter}). Configurations alternate between repeats (forward, then backward) so that a
+ * drift of the machine's speed does not favour the engine that always runs first.
+ */
+public final class Comparison {
+  public static final String BATCH = "batch";
+  public static final String STREAMING = "streaming";
+
+  /** A pipeline to compare: its name on the command line and its options interface. */
+  public static final class Target {
+    final String name;
+    final Class<? extends PipelineOptions> optionsClass;
+
+    public Target(String name, Class<? extends PipelineOptions> optionsClass) {
+      this.name = name;
+      this.optionsClass = optionsClass;
+    }
+  }
+
+  /** What to compare and where to write it. */
+  public static final class Settings {
+    public List<Target> pipelines;
+    public List<Engines> runners;
+    public long events;
+    public long seed;
+    public List<String> modes;
+    public Path out;
+    public int repeat;
+    public Path baseline;
+    /** "run", "skip", or a scenarios.tsv (or folder holding one) to read. */
+    public String conformance;
+    /** "auto", "jar" or "classpath". */
+    public String launcher;
+    /** The command as typed, for the report. */
+    public String commandLine;
+  }
+
+  /** A configuration that was not run, and why. */
+  static final class Skipped {
+    public final String pipeline;
+    public final String mode;
+    public final String reason;
+
+    Skipped(String pipeline, String mode, String reason) {
+      this.pipeline = pipeline;
+      this.mode = mode;
+      this.reason = reason;
+    }
+  }
+
+  final Settings settings;
+  final Launcher launcher;
+  final List<RunResult> runs = new ArrayList<>();
+  final List<Skipped> skipped = new ArrayList<>();
+  final Map<String, Object> input = new LinkedHashMap<>();
+  final Map<String, Object> machine = Environment.machine();
+  final Map<String, String> versions = Environment.versions();
+  final Map<String, Object> jvm = new LinkedHashMap<>();
+  final List<Environment.Setting> engineSettings;
+  ConformanceMatrix conformance = ConformanceMatrix.none("skipped (--conformance=skip)");
+  List<Summary> summaries = List.of();
+  List<Baseline.Row> baseline;
+  Instant started;
+  Instant finished;
+  Double loadAverageStart;
+  Double loadAverageEnd;
+
+  public Comparison(Settings settings) {
+    this.settings = settings;
+    this.launcher = Launcher.of(settings.launcher);
+    this.engineSettings = Environment.engineSettings(settings.runners);
+  }
+
+  /** Runs the comparison and writes the report; returns 0, or 1 when a run failed. */
+  public int run(PrintStream out) throws IOException, InterruptedException {
+    started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    loadAverageStart = Environment.loadAverage();
+    Path outDir = settings.out.toAbsolutePath();
+    Files.createDirectories(outDir);
+    // Read first: the baseline may be the folder this report replaces.
+    JsonNode old = settings.baseline == null ? null : Baseline.read(settings.baseline);
+    // An earlier report in the same folder must not leave files this one does not rewrite.
+    deleteTree(outDir.resolve("runs"));
+    for (String f : ReportWriter.FILES) {
+      Files.deleteIfExists(outDir.resolve(f));
+    }
+    jvm.put("flags", launcher.jvmFlags);
+    jvm.put("max_heap_bytes", Environment.maxHeapBytes(launcher.jvmFlags));
+    jvm.put("launcher", launcher.describe());
+    jvm.put("resource_measure", ChildRun.resourceMeasure());
+    if (launcher.jar == null) {
+      jvm.put("class_path", System.getProperty("java.class.path"));
+    }
+
+    Path work = Files.createTempDirectory("portable-streams-compare");
+    try {
+      List<Config> configs = plan();
+      Path inputFile = work.resolve("events.jsonl");
+      out.printf(Locale.ROOT, "generating %d events (seed %d) ...%n", settings.events, settings.seed);
+      EventGenerator.builder().events(settings.events).seed(settings.seed).build().writeTo(inputFile);
+      input.put("events", settings.events);
+      input.put("seed", settings.seed);
+      input.put("generator", "EventGenerator defaults: 5 s disorder, 1% late (1-20 min), 0.1% malformed");
+      input.put("bytes", Files.size(inputFile));
+      input.put("sha256", sha256(inputFile));
+      List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8);
+      long expectedDeadLetters = ReferenceModels.deadLetters(lines);
+
+      Map<String, List<String>> expected = new LinkedHashMap<>();
+      for (Target t : settings.pipelines) {
+        if (configs.stream().anyMatch(c -> c.target == t)) {
+          Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(t.name);
+          if (model.isPresent()) {
+            List<String> e = new ArrayList<>(model.get().model.expected(lines, modelOptions(t)));
+            Collections.sort(e);
+            expected.put(t.name, e);
+          }
+        }
+      }
+      lines = null; // the input can be large; the models are done with it
+
+      int total = configs.size() * settings.repeat;
+      int seq = 0;
+      for (int rep = 1; rep <= settings.repeat; rep++) {
+        List<Config> order = new ArrayList<>(configs);
+        if (rep % 2 == 0) {
+          Collections.reverse(order);
+        }
+        for (Config c : order) {
+          seq++;
+          RunResult r = new RunResult();
+          r.pipeline = c.target.name;
+          r.runner = c.runner.toString();
+          r.mode = c.mode;
+          r.repeat = rep;
+          r.sequence = seq;
+          String id = String.format(Locale.ROOT, "%s-%s-%s-r%d", r.pipeline, r.runner, r.mode, rep);
+          Path runDir = outDir.resolve("runs").resolve(id);
+          Path outputDir = runDir.resolve("output");
+          out.printf(
+              Locale.ROOT,
+              "[%d/%d] %s on %s (%s, repeat %d/%d) ... ",
+              seq,
+              total,
+              r.pipeline,
+              r.runner,
+              r.mode,
+              rep,
+              settings.repeat);
+          out.flush();
+          List<String> args =
+              List.of(
+                  r.pipeline,
+                  "--runner=" + r.runner,
+                  "--input=" + inputFile,
+                  "--output=" + outputDir);
+          ChildRun.run(launcher, args, runDir, outputDir, r);
+          if (r.succeeded()) {
+            Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(r.pipeline);
+            r.correctness =
+                model.isPresent()
+                    ? Correctness.check(
+                        "streams.compare.ReferenceModels[" + r.pipeline + "]",
+                        expected.get(r.pipeline),
+                        model.get().keyFields,
+                        expectedDeadLetters,
+                        outputDir)
+                    : Correctness.noModel();
+          }
+          runs.add(r);
+          out.println(progress(r));
+          boolean clean = r.succeeded() && r.correctness != null && !Boolean.FALSE.equals(r.correctness.equal);
+          if (clean) {
+            deleteTree(runDir); // kept only when a run failed or differs, for inspection
+          }
+        }
+      }
+      Path runsDir = outDir.resolve("runs");
+      if (Files.isDirectory(runsDir)) {
+        try (var s = Files.list(runsDir)) {
+          if (s.findAny().isEmpty()) {
+            Files.delete(runsDir);
+          }
+        }
+      }
+    } finally {
+      deleteTree(work);
+    }
+    loadAverageEnd = Environment.loadAverage();
+    summaries = Summary.of(runs);
+
+    conformance = conformance(outDir, out);
+    if (settings.baseline != null) {
+      baseline = Baseline.compare(old, summaries);
+      printBaseline(out);
+    }
+    finished = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    new ReportWriter(this).write(outDir);
+    out.println("report: " + outDir.resolve("report.html") + " (and report.md, results.json, results.csv, *.png)");
+    boolean allOk = runs.stream().allMatch(RunResult::succeeded);
+    long differing =
+        runs.stream().filter(r -> r.correctness != null && Boolean.FALSE.equals(r.correctness.equal)).count();
+    if (differing > 0) {
+      out.println(differing + " run(s) differ from the reference model: see the report's correctness section");
+    }
+    return allOk ? 0 : 1;
+  }
+
+  /** A pipeline on a runner in a mode. */
+  private static final class Config {
+    final Target target;
+    final Engines runner;
+    final String mode;
+
+    Config(Target target, Engines runner, String mode) {
+      this.target = target;
+      this.runner = runner;
+      this.mode = mode;
+    }
+  }
+
+  private List<Config> plan() {
+    List<Config> configs = new ArrayList<>();
+    for (Target t : settings.pipelines) {
+      for (String mode : settings.modes) {
+        if (mode.equals(STREAMING)) {
+          skipped.add(new Skipped(t.name, mode, StreamingHook.whyNot(t.optionsClass)));
+          continue;
+        }
+        for (Engines e : settings.runners) {
+          configs.add(new Config(t, e, mode));
+        }
+      }
+    }
+    return configs;
+  }
+
+  private ConformanceMatrix conformance(Path outDir, PrintStream out) throws IOException, InterruptedException {
+    String c = settings.conformance;
+    List<String> runnerNames = new ArrayList<>();
+    settings.runners.forEach(e -> runnerNames.add(e.toString()));
+    if (c.equals("skip")) {
+      return ConformanceMatrix.none("skipped (--conformance=skip)");
+    }
+    if (c.equals("run")) {
+      return ConformanceMatrix.run(
+          ConformanceMatrix.projectRoot(launcher), outDir.resolve("conformance"), runnerNames, out);
+    }
+    Path file = Path.of(c);
+    return ConformanceMatrix.read(file, "read from `" + file.toAbsolutePath() + "` (--conformance=FILE)");
+  }
+
+  private static PipelineOptions modelOptions(Target t) {
+    // The runs pass no pipeline option, so the model gets the same defaults the pipeline uses.
+    return PipelineOptionsFactory.create().as(t.optionsClass);
+  }
+
+  private static String progress(RunResult r) {
+    if (!r.succeeded()) {
+      return String.format(Locale.ROOT, "FAILED after %.1f s: %s (logs kept in runs/)", r.wallSeconds, r.error);
+    }
+    String verdict;
+    if (r.correctness == null || r.correctness.equal == null) {
+      verdict = "no reference model";
+    } else if (r.correctness.equal) {
+      verdict = "output = model";
+    } else {
+      verdict =
+          String.format(
+              Locale.ROOT,
+              "output DIFFERS from model (%d missing, %d unexpected, %d different)",
+              r.correctness.missing,
+              r.correctness.unexpected,
+              r.correctness.different);
+    }
+    return String.format(
+        Locale.ROOT,
+        "%.1f s wall, %.1f s processing, %,.0f events/s, CPU %s s, peak RSS %s MB, %s",
+        r.wallSeconds,
+        r.processingSeconds,
+        r.throughputEventsPerSecond == null ? 0.0 : r.throughputEventsPerSecond,
+        r.cpuSeconds == null ? "?" : String.format(Locale.ROOT, "%.1f", r.cpuSeconds),
+        r.peakRssBytes == null ? "?" : Long.toString(r.peakRssBytes / (1024 * 1024)),
+        verdict);
+  }
+
+  private void printBaseline(PrintStream out) {
+    out.println("ratios new / old against " + settings.baseline + " (medians; throughput > 1 and times < 1 are better):");
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-28s", "configuration"));
+    Baseline.LABELS.values().forEach(l -> header.append(String.format(Locale.ROOT, " %12s", l)));
+    out.println(header);
+    if (baseline.isEmpty()) {
+      out.println("  (no configuration in common)");
+    }
+    for (Baseline.Row row : baseline) {
+      StringBuilder sb =
+          new StringBuilder(String.format(Locale.ROOT, "  %-28s", row.pipeline + "/" + row.runner + "/" + row.mode));
+      row.ratios.values()
+          .forEach(v -> sb.append(v == null ? String.format(Locale.ROOT, " %12s", "–") : String.format(Locale.ROOT, " %12.2f", v)));
+      out.println(sb);
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        d.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

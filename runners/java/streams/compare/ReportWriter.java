@@ -1,0 +1,644 @@
+package streams.compare;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a comparison to its folder: {@code report.md}, {@code report.html} (self-contained), the charts
+ * as PNG, and {@code results.json} / {@code results.csv} with every raw figure.
+ */
+final class ReportWriter {
+  private static final String RESULTS_CSV_COLUMNS =
+      "sequence,pipeline,runner,mode,repeat,exit_code,state,wall_seconds,startup_seconds,processing_seconds,"
+          + "first_result_seconds,cpu_user_seconds,cpu_system_seconds,cpu_seconds,peak_rss_bytes,events_generated,"
+          + "events_in,results_out,dead_letters,throughput_events_per_second,output_equals_model,expected_results,"
+          + "missing,unexpected,different,expected_dead_letters,written_dead_letters,resource_measure,error,command";
+
+  /** Every file a report writes directly in its folder. */
+  static final List<String> FILES =
+      List.of(
+          "report.md",
+          "report.html",
+          "results.json",
+          "results.csv",
+          "throughput.png",
+          "peak-memory.png",
+          "wall-time.png",
+          "cpu-time.png");
+
+  private final Comparison c;
+
+  ReportWriter(Comparison c) {
+    this.c = c;
+  }
+
+  void write(Path dir) throws IOException {
+    List<String[]> charts = charts(dir);
+    writeJson(dir.resolve("results.json"));
+    writeCsv(dir.resolve("results.csv"));
+    ReportDoc doc = document(charts);
+    Files.writeString(dir.resolve("report.md"), doc.toMarkdown(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("report.html"), doc.toHtml(dir), StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------------------------------------- charts
+
+  /** Renders the charts; returns (file, caption) pairs. */
+  private List<String[]> charts(Path dir) throws IOException {
+    List<String[]> out = new ArrayList<>();
+    List<Summary> s = c.summaries.stream().filter(x -> x.succeeded > 0).collect(Collectors.toList());
+    if (s.isEmpty()) {
+      return out;
+    }
+    String sub =
+        String.format(
+            Locale.ROOT,
+            "%,d events, median of %d repeat(s), whisker = min–max; %d cores",
+            c.settings.events,
+            c.settings.repeat,
+            Runtime.getRuntime().availableProcessors());
+    chart(dir, out, "throughput.png", "Throughput (input events / s of processing, higher is better)", sub,
+        "events / s", s, x -> x.throughputEventsPerSecond, "%,.0f");
+    chart(dir, out, "peak-memory.png", "Peak memory of the JVM (RSS, lower is better)", sub, "MB", s,
+        x -> x.peakRssMegabytes, "%,.0f");
+    chart(dir, out, "wall-time.png", "Wall time of a run (JVM start to exit, lower is better)", sub, "s", s,
+        x -> x.wallSeconds, "%.1f");
+    chart(dir, out, "cpu-time.png", "CPU time (user + system, lower is better)", sub, "s", s,
+        x -> x.cpuSeconds, "%.1f");
+    return out;
+  }
+
+  private static void chart(
+      Path dir,
+      List<String[]> out,
+      String file,
+      String title,
+      String subtitle,
+      String axis,
+      List<Summary> s,
+      Function<Summary, Stat> figure,
+      String format)
+      throws IOException {
+    if (s.stream().allMatch(x -> figure.apply(x) == null)) {
+      return;
+    }
+    Charts.bars(dir.resolve(file), title, subtitle, axis, s, figure, format);
+    out.add(new String[] {file, title});
+  }
+
+  // -------------------------------------------------------------------------------------------- document
+
+  private ReportDoc document(List<String[]> charts) {
+    List<String> pipelines = c.settings.pipelines.stream().map(t -> t.name).collect(Collectors.toList());
+    List<String> runners = c.settings.runners.stream().map(Object::toString).collect(Collectors.toList());
+    ReportDoc d =
+        new ReportDoc(
+            "Engine comparison: " + String.join(", ", pipelines) + " on " + String.join(", ", runners) + " ("
+                + String.join(", ", c.settings.modes) + ")");
+    d.para(
+        String.format(
+            Locale.ROOT,
+            "Generated %s by `%s`. Input: %,d generated events (seed %d), the same bytes for every run. "
+                + "Each configuration ran %d time(s), each run in its own JVM; figures are the median, "
+                + "with the spread (min–max) in brackets.",
+            c.started,
+            c.settings.commandLine,
+            c.settings.events,
+            c.settings.seed,
+            c.settings.repeat));
+    d.para(
+        String.format(
+            Locale.ROOT,
+            "Machine: %s cores (%s), %s memory, %s, %s. Beam %s, Flink %s, Spark %s.",
+            c.machine.get("cores"),
+            c.machine.get("cpu_model"),
+            gib((Long) c.machine.get("memory_total_bytes")),
+            c.machine.get("os"),
+            c.machine.get("java"),
+            c.versions.get("beam"),
+            c.versions.get("flink"),
+            c.versions.get("spark")));
+
+    d.heading(2, "Results");
+    if (c.runs.isEmpty()) {
+      d.para("No run was made: every configuration asked for was skipped (see Not run).");
+    } else {
+      results(d, charts);
+    }
+
+    if (!c.runs.isEmpty()) {
+      correctness(d);
+    }
+    conformance(d, runners);
+    fairness(d);
+    if (!c.skipped.isEmpty()) {
+      d.heading(2, "Not run");
+      List<List<String>> rows = new ArrayList<>();
+      c.skipped.forEach(s -> rows.add(List.of(s.pipeline, s.mode, s.reason)));
+      d.table(List.of("pipeline", "mode", "why"), rows);
+    }
+    if (c.baseline != null) {
+      baseline(d);
+    }
+    everyRun(d);
+    d.heading(2, "Files");
+    List<String> files = new ArrayList<>();
+    files.add("`results.json`: every raw figure, the command, machine, versions and settings");
+    files.add("`results.csv`: one row per run");
+    charts.forEach(ch -> files.add("`" + ch[0] + "`: " + ch[1]));
+    if (c.conformance.verdicts.size() > 0 && "run".equals(c.settings.conformance)) {
+      files.add("`conformance/scenarios.tsv`: the verdicts recorded by the scenario tests; `conformance/maven.log`");
+    }
+    if (c.runs.stream().anyMatch(r -> !r.succeeded() || (r.correctness != null && Boolean.FALSE.equals(r.correctness.equal)))) {
+      files.add("`runs/<pipeline>-<runner>-<mode>-r<N>/`: logs and output of each run that failed or differs");
+    }
+    d.bullets(files);
+    return d;
+  }
+
+  private void results(ReportDoc d, List<String[]> charts) {
+    d.table(
+        List.of(
+            "pipeline",
+            "mode",
+            "runner",
+            "output = model",
+            "events in",
+            "throughput (events/s)",
+            "processing (s)",
+            "wall (s)",
+            "first result (s)",
+            "CPU (s)",
+            "peak RSS (MB)"),
+        headlineRows());
+    d.bullets(headlineFindings());
+    for (String[] chart : charts) {
+      d.image(chart[0], chart[1]);
+    }
+  }
+
+  private List<List<String>> headlineRows() {
+    List<List<String>> rows = new ArrayList<>();
+    for (Summary s : c.summaries) {
+      List<RunResult> runs = runsOf(s);
+      long counted = runs.stream().filter(r -> r.eventsIn != null && r.eventsIn == c.settings.events).count();
+      String eventsIn =
+          counted == runs.size()
+              ? String.format(Locale.ROOT, "%,d", c.settings.events)
+              : runs.stream()
+                  .map(r -> r.eventsIn == null ? "–" : String.format(Locale.ROOT, "%,d", r.eventsIn))
+                  .collect(Collectors.joining(", "))
+                  + " of " + String.format(Locale.ROOT, "%,d", c.settings.events);
+      rows.add(
+          List.of(
+              s.pipeline,
+              s.mode,
+              s.runner,
+              verdict(s),
+              eventsIn,
+              Stat.format(s.throughputEventsPerSecond, "%,.0f"),
+              Stat.format(s.processingSeconds, "%.1f"),
+              Stat.format(s.wallSeconds, "%.1f"),
+              Stat.format(s.firstResultSeconds, "%.2f"),
+              Stat.format(s.cpuSeconds, "%.1f"),
+              Stat.format(s.peakRssMegabytes, "%,.0f")));
+    }
+    return rows;
+  }
+
+  private String verdict(Summary s) {
+    String runs = s.succeeded == s.runs ? "" : String.format(Locale.ROOT, " (%d of %d runs failed)", s.runs - s.succeeded, s.runs);
+    if (s.correct == null) {
+      return "no model" + runs;
+    }
+    return (s.correct ? "yes" : "**NO**") + runs;
+  }
+
+  /** Factual one-liners per pipeline and mode: who is fastest, by how much, and memory. */
+  private List<String> headlineFindings() {
+    List<String> out = new ArrayList<>();
+    Map<String, List<Summary>> groups = new LinkedHashMap<>();
+    c.summaries.forEach(s -> groups.computeIfAbsent(s.pipeline + " (" + s.mode + ")", k -> new ArrayList<>()).add(s));
+    groups.forEach(
+        (name, list) -> {
+          List<Summary> ok =
+              list.stream()
+                  .filter(s -> s.throughputEventsPerSecond != null)
+                  .sorted(Comparator.comparingDouble((Summary s) -> s.throughputEventsPerSecond.median).reversed())
+                  .collect(Collectors.toList());
+          if (ok.size() < 2) {
+            return;
+          }
+          Summary best = ok.get(0);
+          StringBuilder sb =
+              new StringBuilder(
+                  String.format(
+                      Locale.ROOT,
+                      "%s: highest median throughput on %s (%,.0f events/s)",
+                      name,
+                      best.runner,
+                      best.throughputEventsPerSecond.median));
+          for (Summary o : ok.subList(1, ok.size())) {
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    ", %.2f× %s",
+                    best.throughputEventsPerSecond.median / o.throughputEventsPerSecond.median,
+                    o.runner));
+          }
+          List<Summary> mem =
+              list.stream()
+                  .filter(s -> s.peakRssMegabytes != null)
+                  .sorted(Comparator.comparingDouble(s -> s.peakRssMegabytes.median))
+                  .collect(Collectors.toList());
+          if (mem.size() >= 2) {
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "; lowest peak memory on %s (%,.0f MB vs %,.0f MB on %s)",
+                    mem.get(0).runner,
+                    mem.get(0).peakRssMegabytes.median,
+                    mem.get(mem.size() - 1).peakRssMegabytes.median,
+                    mem.get(mem.size() - 1).runner));
+          }
+          Stat first = ok.get(0).throughputEventsPerSecond;
+          Stat second = ok.get(1).throughputEventsPerSecond;
+          if (first.n == 1 || second.n == 1) {
+            sb.append(". One run per configuration: no spread to judge the noise by (use --repeat).");
+          } else if (overlaps(first, second)) {
+            sb.append(". The throughput ranges of the first two overlap: the difference is within the noise.");
+          } else {
+            sb.append('.');
+          }
+          out.add(sb.toString());
+        });
+    if (c.settings.events < 1_000_000) {
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "With %,d events, the fixed cost of starting the engine inside the job (Flink mini-cluster, "
+                  + "Spark context) weighs heavily on the throughput: compare with a larger --events before"
+                  + " drawing conclusions about steady-state speed.",
+              c.settings.events));
+    }
+    return out;
+  }
+
+  private static boolean overlaps(Stat a, Stat b) {
+    return a.min <= b.max && b.min <= a.max;
+  }
+
+  private void correctness(ReportDoc d) {
+    d.heading(2, "Correctness");
+    d.para(
+        "Each run's results (`DIR/*.jsonl`) are compared line by line with the plain-Java reference model "
+            + "computed from the same input (registered in `streams.compare.ReferenceModels`), and its dead "
+            + "letters with the lines the parser rejects. A result whose key (e.g. user and window) is in "
+            + "both but with other values counts as different; the rest are missing or unexpected.");
+    List<List<String>> rows = new ArrayList<>();
+    List<String> examples = new ArrayList<>();
+    for (Summary s : c.summaries) {
+      for (RunResult r : runsOf(s)) {
+        Correctness.Verdict v = r.correctness;
+        if (v == null) {
+          rows.add(List.of(s.pipeline, s.mode, s.runner, Integer.toString(r.repeat), "run failed: " + r.error, "", "", "", "", ""));
+          continue;
+        }
+        if (v.equal == null) {
+          rows.add(List.of(s.pipeline, s.mode, s.runner, Integer.toString(r.repeat), "no model", "", "", "", "", ""));
+          continue;
+        }
+        rows.add(
+            List.of(
+                s.pipeline,
+                s.mode,
+                s.runner,
+                Integer.toString(r.repeat),
+                v.equal ? "equal" : "**differs**",
+                String.format(Locale.ROOT, "%,d of %,d", v.actualResults, v.expectedResults),
+                Long.toString(v.missing),
+                Long.toString(v.unexpected),
+                Long.toString(v.different),
+                String.format(Locale.ROOT, "%,d of %,d", v.actualDeadLetters, v.expectedDeadLetters)));
+        if (!v.equal) {
+          examples.add(s.pipeline + " on " + s.runner + " (" + s.mode + ", repeat " + r.repeat + "):");
+          v.examples.forEach(e -> examples.add("  " + e));
+        }
+      }
+    }
+    d.table(
+        List.of("pipeline", "mode", "runner", "repeat", "verdict", "results (written of expected)", "missing",
+            "unexpected", "different", "dead letters (written of expected)"),
+        rows);
+    if (!examples.isEmpty()) {
+      d.para("Examples of differences (first " + Correctness.EXAMPLES + " of each kind):");
+      d.code(String.join("\n", examples));
+    }
+  }
+
+  private void conformance(ReportDoc d, List<String> asked) {
+    d.heading(2, "Conformance of the event-time scenarios");
+    d.para(
+        "Every TestStream scenario of the test suite (late data, triggers, lateness) on every runner, as its "
+            + "`Conformance` rule recorded it: pass (as on Direct, the reference), differs (the runner answers "
+            + "otherwise; the test pins the runner's answer), not supported (the runner cannot run it), fail. "
+            + "Source: " + c.conformance.source + ".");
+    if (c.conformance.verdicts.isEmpty()) {
+      return;
+    }
+    List<String> runners = c.conformance.runners(asked);
+    List<String> headers = new ArrayList<>(List.of("test", "scenario"));
+    headers.addAll(runners);
+    List<String> notes = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (String[] sc : c.conformance.scenarios()) {
+      List<String> row = new ArrayList<>(List.of(sc[0], ConformanceMatrix.humanise(sc[1])));
+      for (String r : runners) {
+        ConformanceMatrix.Verdict v = c.conformance.verdict(sc[0], sc[1], r);
+        if (v == null) {
+          row.add("–");
+          continue;
+        }
+        String cell = v.verdict.equals("pass") ? "pass" : "**" + v.verdict + "**";
+        if (!v.reason.isEmpty()) {
+          int n = notes.indexOf(v.reason);
+          if (n < 0) {
+            notes.add(v.reason);
+            n = notes.size() - 1;
+          }
+          cell += " [" + (n + 1) + "]";
+        }
+        row.add(cell);
+      }
+      rows.add(row);
+    }
+    d.table(headers, rows);
+    List<String> numbered = new ArrayList<>();
+    for (int i = 0; i < notes.size(); i++) {
+      numbered.add("[" + (i + 1) + "] " + notes.get(i));
+    }
+    if (!numbered.isEmpty()) {
+      d.bullets(numbered);
+    }
+  }
+
+  private void fairness(ReportDoc d) {
+    d.heading(2, "Fairness and settings");
+    int cores = Runtime.getRuntime().availableProcessors();
+    Long heap = (Long) c.jvm.get("max_heap_bytes");
+    @SuppressWarnings("unchecked")
+    List<String> flags = (List<String>) c.jvm.get("flags");
+    List<String> b = new ArrayList<>();
+    b.add(
+        String.format(
+            Locale.ROOT,
+            "Same input: every run read the same file, %,d events generated with seed %d (%s; %,d bytes, "
+                + "sha256 `%s`).",
+            c.settings.events,
+            c.settings.seed,
+            c.input.get("generator"),
+            (Long) c.input.get("bytes"),
+            c.input.get("sha256")));
+    b.add(
+        "Cold JVM for every run, no warm-up: each run is a new JVM started as `scripts/run` starts it ("
+            + c.jvm.get("launcher")
+            + "). Every figure includes JIT compilation, and the processing time (what the command line "
+            + "reports: `pipeline.run()` to the end) includes starting and stopping the embedded engine "
+            + "(Flink mini-cluster, Spark context). This is what a user of `scripts/run` gets; a long-running "
+            + "cluster would amortise those costs.");
+    b.add(
+        "Order: configurations alternate between repeats (in order on odd repeats, reversed on even ones), "
+            + "so a drift of the machine's speed does not always favour the same engine.");
+    String direct =
+        c.engineSettings.stream()
+            .filter(s -> s.setting.equals("targetParallelism"))
+            .map(s -> ", Direct's target parallelism " + s.value)
+            .findFirst()
+            .orElse("");
+    b.add(
+        String.format(
+            Locale.ROOT,
+            "Parallelism: every engine uses all %d cores: Flink's default parallelism (= cores), Spark "
+                + "`local[*]` (%d threads)%s. No engine was tuned: the settings below are each engine's "
+                + "defaults as the command line runs it; those that have no counterpart on the other "
+                + "engines (bundle sizes, micro-batch interval) are listed so that the difference is stated.",
+            cores,
+            cores,
+            direct));
+    b.add(
+        "JVM: `" + String.join(" ", flags).replaceAll("--add-opens=\\S+ ?", "").trim()
+            + "` (plus the `--add-opens` Spark needs on Java 17); maximum heap " + gib(heap)
+            + (flags.stream().anyMatch(f -> f.startsWith("-Xmx")) ? "" : " (the JVM default, 1/4 of the memory)")
+            + ", the same for every engine. Peak RSS counts the whole process: heap, metaspace, threads, "
+            + "direct and native memory (Flink's managed memory, Netty buffers).");
+    b.add(
+        String.format(
+            Locale.ROOT,
+            "Shared machine: 1-minute load average %s at the start, %s at the end (on %d cores). Other work "
+                + "on the machine stretches wall and processing times of every engine; the repeats and their "
+                + "spread show how much. CPU seconds are much less sensitive to that than times are.",
+            c.loadAverageStart,
+            c.loadAverageEnd,
+            cores));
+    b.add(
+        "Measured how: wall time from this tool's monotonic clock (process start to exit); startup = process "
+            + "start to the job's start (the command line's `reading` line); processing time and the counts "
+            + "from the command line's summary line (printed with 0.1 s resolution); throughput = input "
+            + "events / processing time; first result = job start to the first `*.jsonl` file in the output "
+            + "folder (polled every 5 ms; in batch, Beam's file sink renames its files into place when the "
+            + "job ends, so this is close to the processing time); CPU (user + system) and peak RSS: "
+            + c.jvm.get("resource_measure") + ".");
+    d.bullets(b);
+    List<List<String>> rows = new ArrayList<>();
+    c.engineSettings.forEach(s -> rows.add(List.of(s.runner, "`" + s.setting + "`", s.value, s.note)));
+    d.table(List.of("runner", "setting", "value", "meaning"), rows);
+  }
+
+  private void baseline(ReportDoc d) {
+    d.heading(2, "Against the baseline");
+    d.para(
+        "Ratios new / old of the medians, against `" + c.settings.baseline
+            + "`: throughput above 1 is better, times and memory below 1 are better.");
+    List<String> headers = new ArrayList<>(List.of("pipeline", "mode", "runner"));
+    headers.addAll(Baseline.LABELS.values());
+    List<List<String>> rows = new ArrayList<>();
+    for (Baseline.Row r : c.baseline) {
+      List<String> row = new ArrayList<>(List.of(r.pipeline, r.mode, r.runner));
+      r.ratios.values().forEach(v -> row.add(v == null ? "–" : String.format(Locale.ROOT, "%.2f", v)));
+      rows.add(row);
+    }
+    d.table(headers, rows);
+  }
+
+  private void everyRun(ReportDoc d) {
+    d.heading(2, "Every run");
+    List<List<String>> rows = new ArrayList<>();
+    for (RunResult r : c.runs) {
+      rows.add(
+          List.of(
+              Integer.toString(r.sequence),
+              r.pipeline,
+              r.mode,
+              r.runner,
+              Integer.toString(r.repeat),
+              r.exitCode + " " + r.state,
+              f(r.wallSeconds, "%.2f"),
+              f(r.startupSeconds, "%.2f"),
+              f(r.processingSeconds, "%.1f"),
+              f(r.firstResultSeconds, "%.2f"),
+              f(r.cpuSeconds, "%.2f"),
+              r.peakRssBytes == null ? "–" : String.format(Locale.ROOT, "%,d", r.peakRssBytes / (1024 * 1024)),
+              r.eventsIn == null ? "–" : String.format(Locale.ROOT, "%,d", r.eventsIn),
+              r.resultsOut == null ? "–" : String.format(Locale.ROOT, "%,d", r.resultsOut),
+              r.deadLetters == null ? "–" : String.format(Locale.ROOT, "%,d", r.deadLetters),
+              f(r.throughputEventsPerSecond, "%,.0f"),
+              r.correctness == null || r.correctness.equal == null ? "–" : r.correctness.equal ? "equal" : "**differs**"));
+    }
+    d.table(
+        List.of("#", "pipeline", "mode", "runner", "repeat", "exit / state", "wall (s)", "startup (s)",
+            "processing (s)", "first result (s)", "CPU (s)", "peak RSS (MB)", "events in", "results out",
+            "dead letters", "events/s", "output = model"),
+        rows);
+  }
+
+  private List<RunResult> runsOf(Summary s) {
+    return c.runs.stream()
+        .filter(r -> r.pipeline.equals(s.pipeline) && r.runner.equals(s.runner) && r.mode.equals(s.mode))
+        .sorted(Comparator.comparingInt(r -> r.repeat))
+        .collect(Collectors.toList());
+  }
+
+  private static String f(Double v, String pattern) {
+    return v == null ? "–" : String.format(Locale.ROOT, pattern, v);
+  }
+
+  private static String gib(Long bytes) {
+    return bytes == null ? "?" : String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+  }
+
+  // ------------------------------------------------------------------------------------------- raw data
+
+  private void writeJson(Path file) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("tool", "scripts/compare");
+    root.put("command", c.settings.commandLine);
+    root.put("working_directory", Path.of("").toAbsolutePath().toString());
+    root.put("started", c.started.toString());
+    root.put("finished", c.finished.toString());
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("pipelines", c.settings.pipelines.stream().map(t -> t.name).collect(Collectors.toList()));
+    settings.put("runners", c.settings.runners.stream().map(Object::toString).collect(Collectors.toList()));
+    settings.put("modes", c.settings.modes);
+    settings.put("events", c.settings.events);
+    settings.put("seed", c.settings.seed);
+    settings.put("repeat", c.settings.repeat);
+    settings.put("out", c.settings.out.toAbsolutePath().toString());
+    settings.put("baseline", c.settings.baseline == null ? null : c.settings.baseline.toString());
+    settings.put("conformance", c.settings.conformance);
+    settings.put("launcher", c.settings.launcher);
+    settings.put("run_order", "configurations in order on odd repeats, reversed on even repeats");
+    root.put("settings", settings);
+    root.put("input", c.input);
+    Map<String, Object> machine = new LinkedHashMap<>(c.machine);
+    machine.put("load_average_start", c.loadAverageStart);
+    machine.put("load_average_end", c.loadAverageEnd);
+    root.put("machine", machine);
+    root.put("versions", c.versions);
+    root.put("jvm", c.jvm);
+    root.put("engine_settings", c.engineSettings);
+    root.put("summary", c.summaries);
+    root.put("runs", c.runs);
+    root.put("skipped", c.skipped);
+    Map<String, Object> conformance = new LinkedHashMap<>();
+    conformance.put("source", c.conformance.source);
+    conformance.put("verdicts", c.conformance.verdicts);
+    root.put("conformance", conformance);
+    if (c.baseline != null) {
+      Map<String, Object> base = new LinkedHashMap<>();
+      base.put("report", c.settings.baseline.toString());
+      base.put("ratios_new_over_old", c.baseline);
+      root.put("baseline", base);
+    }
+    mapper().writeValue(file.toFile(), root);
+  }
+
+  static ObjectMapper mapper() {
+    ObjectMapper m = new ObjectMapper();
+    m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    m.setVisibility(PropertyAccessor.ALL, Visibility.NONE);
+    m.setVisibility(PropertyAccessor.FIELD, Visibility.PUBLIC_ONLY);
+    m.enable(SerializationFeature.INDENT_OUTPUT);
+    return m;
+  }
+
+  private void writeCsv(Path file) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(RESULTS_CSV_COLUMNS);
+      w.write('\n');
+      for (RunResult r : c.runs) {
+        Correctness.Verdict v = r.correctness;
+        List<Object> cells =
+            List.of(
+                r.sequence,
+                r.pipeline,
+                r.runner,
+                r.mode,
+                r.repeat,
+                r.exitCode,
+                r.state,
+                r.wallSeconds,
+                n(r.startupSeconds),
+                n(r.processingSeconds),
+                n(r.firstResultSeconds),
+                n(r.cpuUserSeconds),
+                n(r.cpuSystemSeconds),
+                n(r.cpuSeconds),
+                n(r.peakRssBytes),
+                c.settings.events,
+                n(r.eventsIn),
+                n(r.resultsOut),
+                n(r.deadLetters),
+                n(r.throughputEventsPerSecond),
+                v == null || v.equal == null ? "" : v.equal,
+                v == null ? "" : v.expectedResults,
+                v == null ? "" : v.missing,
+                v == null ? "" : v.unexpected,
+                v == null ? "" : v.different,
+                v == null ? "" : v.expectedDeadLetters,
+                v == null ? "" : v.actualDeadLetters,
+                r.resourceMeasure,
+                r.error == null ? "" : r.error,
+                String.join(" ", r.command));
+        w.write(cells.stream().map(x -> csv(String.valueOf(x))).collect(Collectors.joining(",")));
+        w.write('\n');
+      }
+    }
+  }
+
+  private static Object n(Object v) {
+    return v == null ? "" : v;
+  }
+
+  private static String csv(String s) {
+    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
+  }
+}

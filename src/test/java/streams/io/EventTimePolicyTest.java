@@ -1,0 +1,166 @@
+package streams.io;
+
+import static org.junit.Assert.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
+import org.apache.beam.sdk.io.kafka.TimestampPolicy.PartitionContext;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.kafka.common.TopicPartition;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Test;
+import streams.model.Json;
+
+/**
+ * The Kafka source's event time and watermark, with a hand-driven clock: bounded out-of-orderness per
+ * partition, records that are not events, and idle partitions that follow the most advanced one instead of
+ * holding the watermark back (and never run ahead of the data).
+ */
+public class EventTimePolicyTest {
+  private static final long T0 = Instant.parse("2026-01-15T10:00:00Z").getMillis();
+  private static final Duration OUT_OF_ORDERNESS = Duration.standardSeconds(5);
+  private static final Duration IDLE = Duration.standardSeconds(10);
+
+  private long now = 1_000_000L;
+  private final EventTimePolicy.Shared shared = new EventTimePolicy.Shared();
+
+  private EventTimePolicy policy(int partition) {
+    return new EventTimePolicy(
+        OUT_OF_ORDERNESS, IDLE, Optional.empty(), shared, new TopicPartition("events", partition), () -> now);
+  }
+
+  private static PartitionContext backlog(long messages) {
+    return new PartitionContext() {
+      @Override
+      public long getMessageBacklog() {
+        return messages;
+      }
+
+      @Override
+      public Instant getBacklogCheckTime() {
+        return Instant.now();
+      }
+    };
+  }
+
+  private static KafkaRecord<byte[], byte[]> record(String value, long brokerTime) {
+    return new KafkaRecord<>(
+        "events", 0, 0, brokerTime, KafkaTimestampType.LOG_APPEND_TIME, null, null,
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String order(long createdAt) {
+    return "{\"type\":\"order\",\"order_id\":\"o\",\"user_id\":\"u\",\"amount\":1.00,\"status\":\"PENDING\","
+        + "\"created_at\":\"" + Json.instant(createdAt) + "\"}";
+  }
+
+  private static String payment(long paidAtMillis) {
+    return "{\"type\":\"payment\",\"payment_id\":\"p\",\"order_id\":\"o\",\"amount\":\"1.00\",\"paid_at\":"
+        + paidAtMillis + "}";
+  }
+
+  @Test
+  public void elementTimestampIsTheEventTime() {
+    EventTimePolicy p = policy(0);
+    assertEquals(new Instant(T0 + 1234), p.getTimestampForRecord(backlog(5), record(order(T0 + 1234), 42L)));
+    assertEquals(new Instant(T0 + 99), p.getTimestampForRecord(backlog(5), record(payment(T0 + 99), 42L)));
+  }
+
+  @Test
+  public void watermarkIsHighestEventTimeMinusOutOfOrderness() {
+    EventTimePolicy p = policy(0);
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, p.getWatermark(backlog(5)));
+    p.getTimestampForRecord(backlog(5), record(order(T0 + 10_000), 1L));
+    p.getTimestampForRecord(backlog(5), record(order(T0 + 7_000), 1L)); // out of order: no step back
+    assertEquals(new Instant(T0 + 5_000), p.getWatermark(backlog(5)));
+    p.getTimestampForRecord(backlog(5), record(order(T0 + 20_000), 1L));
+    assertEquals(new Instant(T0 + 15_000), p.getWatermark(backlog(5)));
+  }
+
+  @Test
+  public void aRecordThatIsNotAnEventKeepsTheBrokerTimeAndMovesNoWatermark() {
+    EventTimePolicy p = policy(0);
+    p.getTimestampForRecord(backlog(5), record(order(T0 + 10_000), 1L));
+    long brokerTime = T0 + 3_600_000L;
+    assertEquals(new Instant(brokerTime), p.getTimestampForRecord(backlog(5), record("{not json", brokerTime)));
+    assertEquals(new Instant(brokerTime), p.getTimestampForRecord(backlog(5), record(null, brokerTime)));
+    assertEquals(new Instant(T0 + 5_000), p.getWatermark(backlog(5)));
+  }
+
+  @Test
+  public void aCaughtUpPartitionIsNotIdleBeforeTheTimeout() {
+    EventTimePolicy active = policy(0);
+    EventTimePolicy quiet = policy(1);
+    quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
+    active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
+    assertEquals(new Instant(T0 + 55_000), active.getWatermark(backlog(9)));
+    now += IDLE.getMillis() - 1;
+    assertEquals("still holds the minimum", new Instant(T0 - 5_000), quiet.getWatermark(backlog(0)));
+  }
+
+  @Test
+  public void anIdlePartitionFollowsTheMostAdvancedActiveOne() {
+    EventTimePolicy active = policy(0);
+    EventTimePolicy quiet = policy(1);
+    quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
+    active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
+    active.getWatermark(backlog(9));
+    now += IDLE.getMillis();
+    assertEquals(new Instant(T0 + 55_000), quiet.getWatermark(backlog(0)));
+    // A partition with a backlog is never idle, however long ago its last record was.
+    EventTimePolicy behind = policy(2);
+    now += 60_000;
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, behind.getWatermark(backlog(3)));
+  }
+
+  @Test
+  public void aPartitionThatNeverReceivesARecordDoesNotHoldTheWatermarkForever() {
+    EventTimePolicy active = policy(0);
+    EventTimePolicy empty = policy(1);
+    active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
+    active.getWatermark(backlog(9));
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, empty.getWatermark(backlog(0)));
+    now += IDLE.getMillis();
+    assertEquals(new Instant(T0 + 55_000), empty.getWatermark(backlog(0)));
+  }
+
+  @Test
+  public void whenEveryPartitionIsIdleTheWatermarkStaysWithTheData() {
+    EventTimePolicy a = policy(0);
+    EventTimePolicy b = policy(1);
+    a.getTimestampForRecord(backlog(0), record(order(T0 + 30_000), 1L));
+    b.getTimestampForRecord(backlog(0), record(order(T0 + 20_000), 1L));
+    a.getWatermark(backlog(0));
+    b.getWatermark(backlog(0));
+    now += 3_600_000L; // an hour of silence: the wall clock does not move event time
+    assertEquals(new Instant(T0 + 25_000), a.getWatermark(backlog(0)));
+    assertEquals(new Instant(T0 + 25_000), b.getWatermark(backlog(0)));
+  }
+
+  @Test
+  public void idlenessIsMeasuredAcrossReaderRestarts() {
+    EventTimePolicy first = policy(1);
+    first.getTimestampForRecord(backlog(0), record(order(T0), 1L));
+    EventTimePolicy active = policy(0);
+    active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
+    active.getWatermark(backlog(9));
+    now += IDLE.getMillis();
+    // The runner re-creates the reader (from its checkpointed watermark): the partition is still idle.
+    EventTimePolicy recreated =
+        new EventTimePolicy(
+            OUT_OF_ORDERNESS, IDLE, Optional.of(new Instant(T0 - 5_000)), shared, new TopicPartition("events", 1), () -> now);
+    assertEquals(new Instant(T0 + 55_000), recreated.getWatermark(backlog(0)));
+  }
+
+  @Test
+  public void theWatermarkNeverGoesBack() {
+    EventTimePolicy p =
+        new EventTimePolicy(
+            OUT_OF_ORDERNESS, IDLE, Optional.of(new Instant(T0 + 100_000)), shared, new TopicPartition("events", 0), () -> now);
+    p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
+    assertEquals(new Instant(T0 + 100_000), p.getWatermark(backlog(5)));
+  }
+}

@@ -1,0 +1,204 @@
+package streams.io;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.Timeout;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
+import streams.generate.EventGenerator;
+import streams.model.EventParser;
+import streams.model.Json;
+import streams.model.UserRevenue;
+import streams.models.RevenueModel;
+import streams.pipelines.RevenuePipeline;
+import streams.testing.Conformance;
+import streams.testing.TestRunner;
+
+/**
+ * {@code revenue} as a real streaming job on each runner, Kafka in and Kafka out: generated events (with
+ * malformed lines) are produced to a 4-partition input topic, the pipeline reads it unbounded in
+ * streaming mode, and the test reads the output topic until the model's results have arrived, then
+ * cancels the job and checks the whole topic: exactly the model (no result missing, none twice), each
+ * keyed by its user; and every malformed message on the dead-letter topic with its reason.
+ *
+ * <p>Data within the watermark: the generator's disorder (2 s) is below {@code maxOutOfOrderness} (5 s)
+ * and no event is late, so every event counts and every window closes once, ON_TIME and final ({@code
+ * --allowedLateness=PT0S}). The last record is a transaction one hour after the data (revenue ignores
+ * transactions): when the other partitions have gone idle ({@code idleTimeout} 3 s) they follow its
+ * partition's watermark, which closes the last windows.
+ */
+@RunWith(Parameterized.class)
+public class KafkaStreamingTest {
+  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final int PARTITIONS = 4;
+  private static final long WINDOW_MILLIS = 10_000;
+
+  @Parameters(name = "{0}")
+  public static Collection<Object[]> runners() {
+    return Conformance.runners();
+  }
+
+  private final TestRunner runner;
+
+  @Rule public final transient Conformance conformance;
+  @Rule public final Timeout timeout = Timeout.seconds(240);
+
+  public KafkaStreamingTest(TestRunner runner) {
+    this.runner = runner;
+    this.conformance = new Conformance(runner);
+  }
+
+  /** Generated events in arrival order, 1% malformed, then the watermark-closing transaction. */
+  static List<String> events(long count, long seed) {
+    List<String> lines = new ArrayList<>();
+    EventGenerator.builder()
+        .events(count)
+        .seed(seed)
+        .disorderMillis(2_000)
+        .lateFraction(0)
+        .badFraction(0.01)
+        .build()
+        .forEach(lines::add);
+    long last = 0;
+    for (String l : lines) {
+      try {
+        Object e = EventParser.parse(l);
+        if (e instanceof streams.model.Order) {
+          last = Math.max(last, ((streams.model.Order) e).getCreatedAtMillis());
+        }
+      } catch (EventParser.BadEventException ignored) {
+        // malformed on purpose
+      }
+    }
+    lines.add(
+        "{\"type\":\"transaction\",\"tx_id\":\"t-close\",\"account_id\":\"a-close\",\"amount\":1.00,\"created_at\":\""
+            + Json.instant(last + 3_600_000L) + "\"}");
+    return lines;
+  }
+
+  static List<String> malformed(List<String> lines) {
+    List<String> bad = new ArrayList<>();
+    for (String l : lines) {
+      try {
+        EventParser.parse(l);
+      } catch (EventParser.BadEventException e) {
+        bad.add(l);
+      }
+    }
+    return bad;
+  }
+
+  static RevenuePipeline.Options revenueOptions(TestRunner runner, Path work) {
+    RevenuePipeline.Options options = StreamingJobs.options(runner, work).as(RevenuePipeline.Options.class);
+    options.setWindow("PT10S");
+    options.setAllowedLateness("PT0S");
+    options.setTrigger("final");
+    return options;
+  }
+
+  @Test
+  public void revenueKafkaToKafkaStreaming() throws Exception {
+    String input = "events-" + runner;
+    String output = "revenue-" + runner;
+    String deadLetters = output + "-dead-letter";
+    Map<String, String> logAppendTime = Map.of("message.timestamp.type", "LogAppendTime");
+    BROKER.createTopic(input, PARTITIONS, logAppendTime);
+    BROKER.createTopic(output, PARTITIONS, logAppendTime);
+    BROKER.createTopic(deadLetters, 1, logAppendTime);
+
+    List<String> lines = events(2_000, 11);
+    List<String> expected = RevenueModel.expected(lines, WINDOW_MILLIS);
+    expected.sort(null);
+    List<String> bad = malformed(lines);
+    assertThat("the model must produce results", expected.size(), greaterThan(500));
+    assertThat("the input must hold malformed lines", bad.size(), greaterThan(10));
+    BROKER.produceRoundRobin(input, PARTITIONS, lines);
+
+    Path work = TMP.newFolder(runner.toString()).toPath();
+    RevenuePipeline.Options options = revenueOptions(runner, work);
+    Pipeline pipeline = Pipeline.create(options);
+    KafkaSourceConfig source =
+        KafkaSourceConfig.unbounded(BROKER.bootstrapServers(), List.of(input))
+            .withWatermark(org.joda.time.Duration.standardSeconds(5), org.joda.time.Duration.standardSeconds(3));
+    Results<UserRevenue> results =
+        pipeline.apply("ReadEvents", ReadEvents.fromKafka(source)).apply("Revenue", RevenuePipeline.revenue(options));
+    WriteResults.to(
+        results, ResultSchemas.USER_REVENUE, SinkConfig.kafka(BROKER.bootstrapServers(), output, deadLetters));
+
+    long t0 = System.nanoTime();
+    long[] first = {0};
+    PipelineResult job = StreamingJobs.start(pipeline);
+    progress(t0, "job started");
+    List<ConsumerRecord<String, String>> out;
+    List<ConsumerRecord<String, String>> dead;
+    try {
+      out = BROKER.consumeUntil(output, false, Duration.ofSeconds(150), r -> {
+        if (!r.isEmpty() && first[0] == 0) {
+          first[0] = 1;
+          progress(t0, "first result");
+        }
+        return r.size() >= expected.size() || ended(job);
+      });
+      progress(t0, out.size() + " results read");
+      dead = BROKER.consumeUntil(deadLetters, false, Duration.ofSeconds(30), r -> r.size() >= bad.size() || ended(job));
+      if (ended(job)) {
+        job.waitUntilFinish();
+        fail("the streaming job ended by itself: " + job.getState());
+      }
+    } finally {
+      StreamingJobs.cancel(job);
+      progress(t0, "job cancelled");
+    }
+    // Everything the topic holds now: exactly the model, nothing twice.
+    out = BROKER.consumeAll(output, false);
+    List<String> values = out.stream().map(ConsumerRecord::value).sorted().collect(Collectors.toList());
+    assertEquals(expected, values);
+    for (ConsumerRecord<String, String> r : out) {
+      assertEquals("key of " + r.value(), Json.MAPPER.readTree(r.value()).get("user_id").asText(), r.key());
+    }
+
+    dead = BROKER.consumeAll(deadLetters, false);
+    List<String> raws = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : dead) {
+      assertNull("dead letters carry no key", r.key());
+      raws.add(Json.MAPPER.readTree(r.value()).get("raw").asText());
+      assertThat(Json.MAPPER.readTree(r.value()).get("error").asText().length(), greaterThan(0));
+    }
+    raws.sort(null);
+    bad.sort(null);
+    assertEquals(bad, raws);
+  }
+
+  static void progress(long t0, String what) {
+    System.out.printf(java.util.Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
+  }
+
+  private static boolean ended(PipelineResult job) {
+    try {
+      return job.getState().isTerminal();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

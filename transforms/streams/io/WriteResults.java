@@ -1,0 +1,73 @@
+package streams.io;
+
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Writes a pipeline's {@link Results} where {@code --sink} says, results and dead letters alike:
+ *
+ * <ul>
+ *   <li>{@code files}: JSON Lines, {@code DIR/results-*.jsonl} and {@code DIR/dead-letter/*.jsonl} (as {@link
+ *       Results#writeTo}), per window and pane when the input is unbounded;
+ *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the result's key ({@link
+ *       ResultSchema#keyField()}), dead letters ({@code {"raw","error"}}, no key) on {@code
+ *       --deadLetterTopic}; with {@code --exactlyOnce} both through KafkaIO's transactional sink;
+ *   <li>{@code parquet}: Parquet files of {@link ResultSchema#avroSchema()} under {@code DIR}, one folder per
+ *       window ({@link WriteParquet}), dead letters as Parquet in {@code DIR/dead-letter}.
+ * </ul>
+ *
+ * Unbounded data in the global window (dead letters, unwindowed results) is written to files in
+ * processing-time panes ({@link FlushPanes}).
+ *
+ * <p>In a pipeline's {@code build()}: {@code WriteResults.to(results, ResultSchemas.USER_REVENUE,
+ * SinkConfig.from(options, options.getOutput()))}.
+ */
+public final class WriteResults {
+  private WriteResults() {}
+
+  public static void to(Results<?> results, ResultSchema schema, SinkConfig sink) {
+    PCollection<String> json = results.resultsAsJson();
+    PCollection<String> deadLetters = results.deadLettersAsJson();
+    switch (sink.kind()) {
+      case FILES:
+        {
+          String dir = sink.outputDir();
+          FlushPanes.every(json, sink.flushInterval())
+              .apply("WriteResults", WriteJsonLines.to(dir, "results"));
+          FlushPanes.every(deadLetters, sink.flushInterval())
+              .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), "dead-letters"));
+          return;
+        }
+      case KAFKA:
+        {
+          WriteToKafka out = WriteToKafka.to(sink.bootstrapServers(), sink.outputTopic()).keyedBy(schema.keyField());
+          WriteToKafka dead = WriteToKafka.to(sink.bootstrapServers(), sink.deadLetterTopic());
+          if (sink.exactlyOnce()) {
+            out = out.exactlyOnce(sink.numShards(), sink.sinkGroupId(sink.outputTopic()));
+            dead = dead.exactlyOnce(sink.numShards(), sink.sinkGroupId(sink.deadLetterTopic()));
+          }
+          json.apply("WriteResults", out);
+          deadLetters.apply("WriteDeadLetters", dead);
+          return;
+        }
+      case PARQUET:
+        {
+          String dir = sink.outputDir();
+          json.apply(
+              "WriteResults",
+              WriteParquet.json(schema, dir, "results").withFlushInterval(sink.flushInterval()));
+          deadLetters.apply(
+              "WriteDeadLetters",
+              WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), "dead-letters")
+                  .withFlushInterval(sink.flushInterval()));
+          return;
+        }
+      default:
+        throw new IllegalStateException("unknown sink " + sink.kind());
+    }
+  }
+
+  /** True when the sink commits through Kafka transactions, which needs a runner with stable input. */
+  public static boolean requiresStableInput(SinkConfig sink) {
+    return sink.kind() == SinkConfig.Kind.KAFKA && sink.exactlyOnce();
+  }
+}
