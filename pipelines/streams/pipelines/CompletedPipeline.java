@@ -4,7 +4,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ReadEventLines;
+import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.OrderMetric;
 import streams.transforms.FilterCompletedOrders;
@@ -24,12 +24,9 @@ public final class CompletedPipeline {
 
   public interface Options extends StreamsOptions {}
 
-  /** Reads, computes, writes: the whole job. */
+  /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    pipeline
-        .apply("ReadEvents", ReadEventLines.from(options.getInput()))
-        .apply("Completed", completed(options))
-        .writeTo(options.getOutput());
+    Edges.readComputeWrite(pipeline, options, completed(options), ResultSchemas.ORDER_METRIC);
   }
 
   /** The business graph from JSON lines to order metrics and dead letters. */

@@ -6,7 +6,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ReadEventLines;
+import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.FraudAlert;
 import streams.transforms.DetectBursts;
@@ -61,12 +61,9 @@ public final class FraudPipeline {
     void setAllowedLateness(String value);
   }
 
-  /** Reads, computes, writes: the whole job. */
+  /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    pipeline
-        .apply("ReadEvents", ReadEventLines.from(options.getInput()))
-        .apply("Fraud", fraud(options))
-        .writeTo(options.getOutput());
+    Edges.readComputeWrite(pipeline, options, fraud(options), ResultSchemas.FRAUD_ALERT);
   }
 
   /** The business graph from JSON lines to fraud alerts and dead letters. Validates the options. */

@@ -6,7 +6,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ReadEventLines;
+import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.OrderPayment;
 import streams.transforms.Durations;
@@ -60,12 +60,9 @@ public final class JoinPipeline {
     void setAllowedLateness(String value);
   }
 
-  /** Reads, computes, writes: the whole job. */
+  /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    pipeline
-        .apply("ReadEvents", ReadEventLines.from(options.getInput()))
-        .apply("Join", join(options))
-        .writeTo(options.getOutput());
+    Edges.readComputeWrite(pipeline, options, join(options), ResultSchemas.ORDER_PAYMENT);
   }
 
   /** The business graph from JSON lines to joined pairs and dead letters. Validates the options. */

@@ -6,7 +6,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ReadEventLines;
+import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.UserRevenue;
 import streams.transforms.Durations;
@@ -65,12 +65,9 @@ public final class RevenuePipeline {
     void setEarlyFiring(String value);
   }
 
-  /** Reads, computes, writes: the whole job. */
+  /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    pipeline
-        .apply("ReadEvents", ReadEventLines.from(options.getInput()))
-        .apply("Revenue", revenue(options))
-        .writeTo(options.getOutput());
+    Edges.readComputeWrite(pipeline, options, revenue(options), ResultSchemas.USER_REVENUE);
   }
 
   /** The business graph from JSON lines to revenue panes and dead letters. Validates the options. */

@@ -2,20 +2,23 @@ package streams.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
+import streams.io.KafkaIoOptions;
 
-/** Options shared by every pipeline: where events come from and where results go. */
-public interface StreamsOptions extends PipelineOptions {
+/**
+ * Options shared by every pipeline: where events come from and where results go. The Kafka, Parquet and
+ * archive options of the IO edges ({@code --source}, {@code --sink}, ...) come from {@link KafkaIoOptions}.
+ */
+public interface StreamsOptions extends KafkaIoOptions {
   @Description(
-      "JSON Lines input: a file or glob (bounded: the pipeline runs as a batch job). Without it, the"
-          + " pipeline reads --events generated events.")
+      "--source=file: JSON Lines input, a file or glob (bounded: the pipeline runs as a batch job)."
+          + " Without it, the pipeline reads --events generated events.")
   String getInput();
 
   void setInput(String value);
 
   @Description(
-      "Output folder: results in DIR/*.jsonl, dead letters in DIR/dead-letter/*.jsonl. Earlier results"
-          + " there are replaced. Default: output/<pipeline>-<runner>.")
+      "--sink=files or parquet: output folder, results in DIR (JSON Lines or Parquet), dead letters in"
+          + " DIR/dead-letter/. Earlier results there are replaced. Default: output/<pipeline>-<runner>.")
   String getOutput();
 
   void setOutput(String value);

@@ -9,9 +9,9 @@ import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
- * Output folder hygiene: before a run, the result files of an earlier run ({@code DIR/*.jsonl} and {@code
- * DIR/dead-letter/*.jsonl}) are deleted, so two runs into the same folder never mix. Works on any Beam
- * file system.
+ * Output folder hygiene: before a run, the result files of an earlier run ({@code DIR/*.jsonl}, {@code
+ * DIR/dead-letter/*.jsonl} and every Parquet file under DIR) are deleted, so two runs into the same folder
+ * never mix. Works on any Beam file system.
  */
 public final class OutputDirs {
   public static final String DEAD_LETTER_DIR = "dead-letter";
@@ -22,7 +22,7 @@ public final class OutputDirs {
   public static int clean(String directory) throws IOException {
     String dir = directory.endsWith("/") ? directory : directory + "/";
     List<ResourceId> files = new ArrayList<>();
-    for (String glob : new String[] {dir + "*.jsonl", dir + DEAD_LETTER_DIR + "/*.jsonl"}) {
+    for (String glob : new String[] {dir + "*.jsonl", dir + DEAD_LETTER_DIR + "/*.jsonl", dir + "**.parquet"}) {
       MatchResult match = FileSystems.match(glob);
       if (match.status() == MatchResult.Status.OK) {
         for (MatchResult.Metadata m : match.metadata()) {

@@ -27,6 +27,37 @@ public final class ResultSchemas {
           .longField("pane_index")
           .bool("is_final");
 
+  /** {@code completed}: {@code {"order_id","user_id","amount","created_at"}}. */
+  public static final ResultSchema ORDER_METRIC =
+      ResultSchema.named("OrderMetric")
+          .keyedBy("order_id")
+          .string("order_id")
+          .string("user_id")
+          .money("amount")
+          .timestamp("created_at");
+
+  /** {@code fraud}: {@code {"account_id","tx_id","created_at","count","burst_start"}}. */
+  public static final ResultSchema FRAUD_ALERT =
+      ResultSchema.named("FraudAlert")
+          .keyedBy("account_id")
+          .string("account_id")
+          .string("tx_id")
+          .timestamp("created_at")
+          .longField("count")
+          .timestamp("burst_start");
+
+  /** {@code join}: {@code {"order_id","payment_id","user_id","order_amount","payment_amount","created_at","paid_at"}}. */
+  public static final ResultSchema ORDER_PAYMENT =
+      ResultSchema.named("OrderPayment")
+          .keyedBy("order_id")
+          .string("order_id")
+          .string("payment_id")
+          .string("user_id")
+          .money("order_amount")
+          .money("payment_amount")
+          .timestamp("created_at")
+          .timestamp("paid_at");
+
   /** {@code {"raw","error"}}. */
   public static final ResultSchema DEAD_LETTER = ResultSchema.named("DeadLetter").string("raw").string("error");
 

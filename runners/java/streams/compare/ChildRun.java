@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *   <li>job start: when the child prints {@code <pipeline> on <runner>: reading ...}, just before
  *       {@code pipeline.run()};
  *   <li>processing time, events, results, dead letters: parsed from the child's summary line
- *       {@code <pipeline> on <runner>: DONE, N events in, M results out, K dead letters, X s};
+ *       {@code <pipeline> on <runner>: DONE, N events in, M results out, K dead letters, L late dropped, X s};
  *   <li>first result: the first {@code *.jsonl} file appearing directly in the output folder (Beam writes
  *       to a temporary folder and renames, so a file there is a finished result file), polled every 5 ms;
  *   <li>CPU (user + system) and peak RSS: GNU {@code time}'s {@code %U %S %M}, which the kernel accounts
@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 final class ChildRun {
   static final Pattern SUMMARY =
       Pattern.compile(
-          "^(\\S+) on (\\S+): (\\w+), (\\d+) events in, (\\d+) results out, (\\d+) dead letters, ([0-9.]+) s$");
+          "^(\\S+) on (\\S+): (\\w+)[^,]*, (\\d+) events in, (\\d+) results out, (\\d+) dead letters,"
+              + " (\\d+) late dropped, ([0-9.]+) s$");
   private static final Path GNU_TIME = gnuTime();
   private static final long TIMEOUT_MINUTES = 120;
 
@@ -156,7 +157,8 @@ final class ChildRun {
       r.eventsIn = Long.parseLong(m.group(4));
       r.resultsOut = Long.parseLong(m.group(5));
       r.deadLetters = Long.parseLong(m.group(6));
-      r.processingSeconds = Double.parseDouble(m.group(7));
+      r.lateDropped = Long.parseLong(m.group(7));
+      r.processingSeconds = Double.parseDouble(m.group(8));
       if (r.processingSeconds > 0) {
         r.throughputEventsPerSecond = r.eventsIn / r.processingSeconds;
       }

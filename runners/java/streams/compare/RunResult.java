@@ -42,6 +42,8 @@ public final class RunResult {
   public Long eventsIn;
   public Long resultsOut;
   public Long deadLetters;
+  /** Events the job dropped as too late (the pipelines' late_dropped counter), where the runner reports it. */
+  public Long lateDropped;
   /** Input events / processing seconds. */
   public Double throughputEventsPerSecond;
 

@@ -22,9 +22,14 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.joda.time.Duration;
 import streams.generate.EventGenerator;
+import streams.io.KafkaSourceConfig;
 import streams.io.OutputDirs;
+import streams.io.SinkConfig;
 import streams.pipelines.StreamsOptions;
+import streams.transforms.Durations;
 import streams.transforms.ParseEvents;
 
 /**
@@ -33,6 +38,10 @@ import streams.transforms.ParseEvents;
  * documented. Mistakes give one line on stderr and exit code 2; a failed job exits 1.
  */
 public final class Cli {
+  static {
+    PipelineOptionsFactory.register(RunOptions.class);
+  }
+
   private Cli() {}
 
   public static void main(String[] args) {
@@ -60,6 +69,9 @@ public final class Cli {
     if (args.get(0).equals("generate")) {
       return GenerateCommand.run(args.subList(1, args.size()), out);
     }
+    if (args.get(0).equals("query")) {
+      return QueryCommand.run(args.subList(1, args.size()), out);
+    }
     if (args.get(0).equals("compare")) {
       return CompareCommand.run(args.subList(1, args.size()), out);
     }
@@ -73,20 +85,40 @@ public final class Cli {
     if (rest.contains("--help") || rest.contains("-h")) {
       out.println("scripts/run " + name + ": " + entry.summary);
       PipelineOptionsFactory.printHelp(out, entry.optionsClass);
+      PipelineOptionsFactory.printHelp(out, RunOptions.class);
       return 0;
     }
     Engines engine = Engines.fromArgs(rest);
     StreamsOptions options = parseOptions(Engines.normalise(rest, engine), entry.optionsClass);
     FileSystems.setDefaultPipelineOptions(options);
-    if (options.getInput() == null) {
+    boolean fromKafka = "kafka".equalsIgnoreCase(String.valueOf(options.getSource()).trim());
+    boolean toKafka = "kafka".equalsIgnoreCase(String.valueOf(options.getSink()).trim());
+    if (fromKafka) {
+      if (options.getInput() != null) {
+        throw new UsageException("--input is for --source=file; --source=kafka reads --topic");
+      }
+    } else if (options.getInput() == null) {
       options.setInput(generatedInput(options.getEvents(), options.getSeed(), out).toString());
     } else {
       requireInputExists(options.getInput());
     }
-    if (options.getOutput() == null) {
+    if (options.getOutput() == null && !toKafka) {
       options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
     }
     options.setJobName(name + "-" + engine + "-" + System.currentTimeMillis());
+    RunOptions run = options.as(RunOptions.class);
+    Duration stopAfter = optionalDuration("stopAfter", run.getStopAfter());
+    Duration stopWhenIdle = optionalDuration("stopWhenIdle", run.getStopWhenIdle());
+    boolean unboundedKafka =
+        fromKafka && !"bounded".equalsIgnoreCase(String.valueOf(options.getReadMode()).trim());
+    boolean streaming = options.as(StreamingOptions.class).isStreaming() || unboundedKafka;
+    if (streaming) {
+      engine.configureStreaming(options, rest);
+    } else if (stopAfter != null || stopWhenIdle != null) {
+      throw new UsageException(
+          "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
+              + " --source=kafka)");
+    }
 
     Pipeline pipeline = Pipeline.create(options);
     try {
@@ -95,36 +127,116 @@ public final class Cli {
       throw new UsageException(e.getMessage());
     }
     RunnerLimits.check(entry, engine, pipeline);
-    try {
-      OutputDirs.clean(options.getOutput());
-    } catch (IOException e) {
-      throw new UsageException("cannot clean --output=" + options.getOutput() + ": " + e.getMessage());
+    KafkaDelivery.refusal(engine, options).ifPresent(why -> {
+      throw new UsageException(why);
+    });
+    if (options.getOutput() != null && !toKafka) {
+      try {
+        OutputDirs.clean(options.getOutput());
+      } catch (IOException e) {
+        throw new UsageException("cannot clean --output=" + options.getOutput() + ": " + e.getMessage());
+      }
     }
 
-    out.printf(Locale.ROOT, "%s on %s: reading %s%n", name, engine, options.getInput());
+    String source =
+        fromKafka
+            ? "kafka " + options.getBootstrapServers() + " " + KafkaSourceConfig.from(options).topics()
+            : options.getInput();
+    out.printf(Locale.ROOT, "%s on %s: reading %s%s%n", name, engine, source, streaming ? " (streaming)" : "");
+    if (toKafka) {
+      out.println("delivery: " + KafkaDelivery.describe(engine, options));
+    }
     long start = System.nanoTime();
     PipelineResult result;
+    Map<String, Long> counters;
+    String ending = "";
     try {
-      result = pipeline.run();
-      result.waitUntilFinish();
+      if (streaming) {
+        result = JobControl.start(pipeline, Duration.standardMinutes(2));
+        Thread cancelOnExit = new Thread(() -> cancelQuietly(result), "cancel-on-exit");
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        JobControl.Ending end;
+        try (Progress progress = progressOf(result, options, fromKafka, toKafka)) {
+          end = JobControl.await(result, stopAfter, stopWhenIdle, progress, out);
+        }
+        counters = counters(result);
+        if (end != JobControl.Ending.FINISHED) {
+          ending = end == JobControl.Ending.STOPPED_WHEN_IDLE
+              ? " (stopped: idle for " + stopWhenIdle + ")"
+              : " (stopped after " + stopAfter + ")";
+          JobControl.cancel(result, Duration.standardMinutes(1));
+        }
+        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      } else {
+        result = pipeline.run();
+        result.waitUntilFinish();
+        counters = counters(result);
+      }
     } catch (RuntimeException e) {
       throw new JobFailedException(name + " failed on " + engine + ": " + rootCause(e));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Long> counters = counters(result);
-    out.printf(
-        Locale.ROOT,
-        "%s on %s: %s, %d events in, %d results out, %d dead letters, %.1f s%n",
-        name,
-        engine,
-        result.getState(),
-        counters.getOrDefault("events_in", 0L),
-        counters.getOrDefault("results_out", 0L),
-        counters.getOrDefault("dead_letters", 0L),
-        seconds);
-    out.println("results: " + options.getOutput() + "/*.jsonl");
-    out.println("dead letters: " + OutputDirs.deadLetterDir(options.getOutput()) + "/*.jsonl");
-    return result.getState() == PipelineResult.State.DONE ? 0 : 1;
+    PipelineResult.State state = ending.isEmpty() ? stateOf(result) : PipelineResult.State.CANCELLED;
+    String counts =
+        counters.isEmpty()
+            ? "no counts (the runner reports no metrics for this job)"
+            : String.format(
+                Locale.ROOT,
+                "%d events in, %d results out, %d dead letters, %d late dropped",
+                counters.getOrDefault("events_in", 0L),
+                counters.getOrDefault("results_out", 0L),
+                counters.getOrDefault("dead_letters", 0L),
+                counters.getOrDefault("late_dropped", 0L));
+    out.printf(Locale.ROOT, "%s on %s: %s%s, %s, %.1f s%n", name, engine, state, ending, counts, seconds);
+    if (toKafka) {
+      SinkConfig sink = SinkConfig.from(options, options.getOutput());
+      out.println("results: kafka topic " + sink.outputTopic());
+      out.println("dead letters: kafka topic " + sink.deadLetterTopic());
+    } else {
+      String ext = "parquet".equalsIgnoreCase(String.valueOf(options.getSink()).trim()) ? "parquet" : "jsonl";
+      out.println("results: " + options.getOutput() + " (*." + ext + ")");
+      out.println("dead letters: " + OutputDirs.deadLetterDir(options.getOutput()) + " (*." + ext + ")");
+    }
+    return state == PipelineResult.State.DONE || !ending.isEmpty() ? 0 : 1;
+  }
+
+  private static Progress progressOf(
+      PipelineResult result, StreamsOptions options, boolean fromKafka, boolean toKafka) {
+    List<String> in = fromKafka ? KafkaSourceConfig.from(options).topics() : List.of();
+    List<String> outTopics = List.of();
+    if (toKafka) {
+      SinkConfig sink = SinkConfig.from(options, options.getOutput());
+      outTopics = List.of(sink.outputTopic(), sink.deadLetterTopic());
+    }
+    return new Progress(
+        result, options.getBootstrapServers(), in, outTopics, toKafka ? null : options.getOutput());
+  }
+
+  private static PipelineResult.State stateOf(PipelineResult result) {
+    try {
+      return result.getState();
+    } catch (RuntimeException e) {
+      return PipelineResult.State.UNKNOWN;
+    }
+  }
+
+  private static void cancelQuietly(PipelineResult result) {
+    try {
+      JobControl.cancel(result, Duration.standardSeconds(20));
+    } catch (RuntimeException e) {
+      // The process is ending anyway.
+    }
+  }
+
+  private static Duration optionalDuration(String flag, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Durations.parsePositive(flag, value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   static <O extends StreamsOptions> O parseOptions(List<String> args, Class<O> optionsClass) {
@@ -185,6 +297,8 @@ public final class Cli {
     return file;
   }
 
+  private static volatile boolean metricsWarned;
+
   static Map<String, Long> counters(PipelineResult result) {
     Map<String, Long> values = new TreeMap<>();
     try {
@@ -198,8 +312,12 @@ public final class Cli {
       for (MetricResult<Long> c : metrics.getCounters()) {
         values.merge(c.getName().getName(), c.getAttempted(), Long::sum);
       }
-    } catch (UnsupportedOperationException e) {
-      // A runner without metrics: the summary shows zeros.
+    } catch (RuntimeException e) {
+      // A runner without metrics, or a job already torn down: the summary shows zeros.
+      if (!metricsWarned) {
+        metricsWarned = true;
+        System.err.println("note: the runner gives no metrics here (" + rootCause(e) + "); counts show 0");
+      }
     }
     return values;
   }
@@ -215,6 +333,8 @@ public final class Cli {
   private static void printUsage(PrintStream out) {
     out.println("Usage: scripts/run <pipeline> [--runner=direct|flink|spark] [options]");
     out.println("       scripts/generate --events=N --seed=S --out=FILE [--disorder=PT5S] [--late-fraction=F]");
+    out.println("       scripts/generate --to-kafka --bootstrapServers=H:P [--topic=events] [--rate=EVENTS_PER_S]");
+    out.println("       scripts/query DIR [--where field=value]... [--limit=N] [--runner=direct|flink|spark]");
     out.println("       scripts/compare [--pipelines=...] [--runners=...] [--events=N] [--repeat=3] [--out=DIR]");
     out.println();
     out.println("Pipelines:");
@@ -226,6 +346,11 @@ public final class Cli {
     out.println("  --input=PATH         JSON Lines file or glob (batch); default: --events generated events");
     out.println("  --output=DIR         results in DIR/*.jsonl, dead letters in DIR/dead-letter/");
     out.println("  --events=N --seed=S  size and seed of the generated input (default 100000, 42)");
+    out.println("  --source=kafka --bootstrapServers=H:P --topic=T [--maxOutOfOrderness=PT5S] [--idleTimeout=PT10S]");
+    out.println("                       read Kafka (a streaming job); --readMode=bounded --maxRecords=N is a batch run");
+    out.println("  --sink=kafka --outputTopic=T [--exactlyOnce]   or   --sink=parquet --output=DIR");
+    out.println("  --archive=DIR        also write the valid events as Parquet (the data-lake copy)");
+    out.println("  --stopAfter=PT2M --stopWhenIdle=PT15S   end a streaming run by itself");
     out.println("Engine options are Beam's own, e.g. --parallelism, --flinkMaster=host:port, --maxBundleSize,");
     out.println("--sparkMaster=spark://host:7077, --batchIntervalMillis, --streaming.");
     out.println("Embedded engines by default: Flink [local] mini-cluster, Spark local[*].");

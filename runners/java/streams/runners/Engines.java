@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * The only place that names the engines: maps {@code --runner=direct|flink|spark} (or Beam's class names)
@@ -67,6 +71,29 @@ public enum Engines {
           }
         });
     return out;
+  }
+
+  /**
+   * Streaming: every engine starts the job so that {@code run()} returns while it runs, unless the user
+   * said otherwise (Direct {@code --blockOnRun=false}, Flink {@code --attachedMode=false}; Spark's
+   * streaming {@code run()} already returns), so that {@link JobControl} can end it.
+   */
+  void configureStreaming(PipelineOptions options, List<String> userArgs) {
+    options.as(StreamingOptions.class).setStreaming(true);
+    switch (this) {
+      case DIRECT:
+        if (userArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {
+          options.as(DirectOptions.class).setBlockOnRun(false);
+        }
+        break;
+      case FLINK:
+        if (userArgs.stream().noneMatch(a -> a.startsWith("--attachedMode"))) {
+          options.as(FlinkPipelineOptions.class).setAttachedMode(false);
+        }
+        break;
+      default:
+        break;
+    }
   }
 
   public static Engines fromArgs(List<String> args) {

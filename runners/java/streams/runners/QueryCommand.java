@@ -25,6 +25,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import picocli.CommandLine;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
+import streams.io.OutputDirs;
 import streams.io.ParquetRows;
 
 /**
@@ -68,7 +70,7 @@ public final class QueryCommand implements Callable<Integer> {
 
   private PrintStream console = System.out;
 
-  /** Standalone entry point (the same as {@code scripts/run query ...} once wired into the Cli). */
+  /** Standalone entry point (the same as {@code scripts/query ...}). */
   public static void main(String[] args) {
     int code = run(java.util.Arrays.asList(args), System.out);
     System.out.flush();
@@ -107,13 +109,31 @@ public final class QueryCommand implements Callable<Integer> {
       System.err.println("error: " + dir + " holds no .parquet file");
       return 2;
     }
-    int files = match.metadata().size();
+    // Dead letters ({"raw","error"}) live beside the results in DIR/dead-letter: not rows of DIR, unless
+    // DIR is that folder.
+    List<String> dataFiles = new ArrayList<>();
+    String root = FileSystems.matchNewResource(dir, true).toString();
+    for (MatchResult.Metadata m : match.metadata()) {
+      String path = m.resourceId().toString();
+      String relative = path.startsWith(root) ? path.substring(root.length()) : path;
+      if (!relative.contains(OutputDirs.DEAD_LETTER_DIR + "/")) {
+        dataFiles.add(path);
+      }
+    }
+    if (dataFiles.isEmpty()) {
+      System.err.println("error: " + dir + " holds dead letters only; query " + dir + "/" + OutputDirs.DEAD_LETTER_DIR + " for them");
+      return 2;
+    }
+    int files = dataFiles.size();
 
     Path tmp = Files.createTempDirectory("streams-query");
     try {
       Pipeline pipeline = Pipeline.create(options);
       pipeline
-          .apply("ReadParquet", ParquetIO.parseGenericRecords(new MatchingRowFn(conditions)).from(pattern))
+          .apply("ParquetFiles", Create.of(dataFiles))
+          .apply("Match", FileIO.matchAll())
+          .apply("Open", FileIO.readMatches())
+          .apply("ReadParquet", ParquetIO.parseFilesGenericRecords(new MatchingRowFn(conditions)))
           .setCoder(StringUtf8Coder.of())
           .apply("KeepMatches", Filter.by((String row) -> !row.isEmpty()))
           .apply("WriteRows", TextIO.write().to(tmp.resolve("rows").toString()).withSuffix(".jsonl"));
