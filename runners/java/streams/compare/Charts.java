@@ -101,6 +101,47 @@ final class Charts {
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
   }
 
+  /**
+   * Writes a latency CDF: per runner, the fraction of results (y) delivered within x milliseconds, from one
+   * run's percentiles (0 = minimum, 1..100).
+   */
+  static void cdf(Path file, String title, String subtitle, Map<String, List<Double>> percentilesByRunner)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    org.jfree.data.xy.XYSeriesCollection data = new org.jfree.data.xy.XYSeriesCollection();
+    for (Map.Entry<String, List<Double>> e : percentilesByRunner.entrySet()) {
+      org.jfree.data.xy.XYSeries series = new org.jfree.data.xy.XYSeries(e.getKey(), false, true);
+      List<Double> p = e.getValue();
+      for (int i = 0; i < p.size(); i++) {
+        series.add(p.get(i).doubleValue(), i / 100.0);
+      }
+      data.addSeries(series);
+    }
+    NumberAxis x = new NumberAxis("end-to-end latency (ms, broker append times)");
+    x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+    NumberAxis y = new NumberAxis("fraction of results");
+    y.setRange(0.0, 1.0);
+    org.jfree.chart.renderer.xy.XYLineAndShapeRenderer renderer =
+        new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, false);
+    int i = 0;
+    for (String runner : percentilesByRunner.keySet()) {
+      renderer.setSeriesPaint(i, RUNNER_COLORS.getOrDefault(runner, Color.GRAY));
+      renderer.setSeriesStroke(i, new BasicStroke(2.5f));
+      i++;
+    }
+    org.jfree.chart.plot.XYPlot plot = new org.jfree.chart.plot.XYPlot(data, x, y, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xDDDDDD));
+    plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+    plot.setOutlineVisible(false);
+    JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 16), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    if (subtitle != null) {
+      chart.addSubtitle(new TextTitle(subtitle, new Font("SansSerif", Font.PLAIN, 12)));
+    }
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
   /** Bars at the median, with a min–max whisker and the median as text above. */
   private static final class WhiskerBarRenderer extends BarRenderer {
     private static final long serialVersionUID = 1L;

@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
 final class ChildRun {
   static final Pattern SUMMARY =
       Pattern.compile(
-          "^(\\S+) on (\\S+): (\\w+)[^,]*, (\\d+) events in, (\\d+) results out, (\\d+) dead letters,"
-              + " (\\d+) late dropped, ([0-9.]+) s$");
+          "^(\\S+) on (\\S+): (\\w+)[^,]*, (?:(\\d+) events in, (\\d+) results out, (\\d+) dead letters,"
+              + " (\\d+) late dropped|no counts[^,]*), ([0-9.]+) s$");
   private static final Path GNU_TIME = gnuTime();
   private static final long TIMEOUT_MINUTES = 120;
 
@@ -88,6 +88,7 @@ final class ChildRun {
                   long now = System.nanoTime();
                   log.write(line);
                   log.write('\n');
+                  log.flush(); // a streaming run's feeder waits for the job's start line
                   if (jobStart[0] < 0 && line.startsWith(readingPrefix)) {
                     jobStart[0] = now;
                   }
@@ -154,12 +155,14 @@ final class ChildRun {
     if (summary[0] != null) {
       Matcher m = summary[0];
       r.state = m.group(3);
-      r.eventsIn = Long.parseLong(m.group(4));
-      r.resultsOut = Long.parseLong(m.group(5));
-      r.deadLetters = Long.parseLong(m.group(6));
-      r.lateDropped = Long.parseLong(m.group(7));
+      if (m.group(4) != null) {
+        r.eventsIn = Long.parseLong(m.group(4));
+        r.resultsOut = Long.parseLong(m.group(5));
+        r.deadLetters = Long.parseLong(m.group(6));
+        r.lateDropped = Long.parseLong(m.group(7));
+      }
       r.processingSeconds = Double.parseDouble(m.group(8));
-      if (r.processingSeconds > 0) {
+      if (r.processingSeconds > 0 && r.eventsIn != null) {
         r.throughputEventsPerSecond = r.eventsIn / r.processingSeconds;
       }
     } else {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,10 @@ public final class Comparison {
     public String launcher;
     /** The command as typed, for the report. */
     public String commandLine;
+    /** Streaming: input events per second appended to Kafka (0: as fast as the broker takes them). */
+    public double rate;
+    /** Streaming: a running broker to use, or null to start the project's own. */
+    public String bootstrapServers;
   }
 
   /** A configuration that was not run, and why. */
@@ -148,10 +153,15 @@ public final class Comparison {
           }
         }
       }
+      List<String> streamingInput =
+          configs.stream().anyMatch(c -> c.mode.equals(STREAMING)) ? StreamingRun.input(lines) : null;
       lines = null; // the input can be large; the models are done with it
+      StreamingRun.Broker broker = streamingInput == null ? null : broker(work, out);
+      try {
 
       int total = configs.size() * settings.repeat;
       int seq = 0;
+      Map<Config, String> refused = new HashMap<>();
       for (int rep = 1; rep <= settings.repeat; rep++) {
         List<Config> order = new ArrayList<>(configs);
         if (rep % 2 == 0) {
@@ -185,7 +195,23 @@ public final class Comparison {
                   "--runner=" + r.runner,
                   "--input=" + inputFile,
                   "--output=" + outputDir);
-          ChildRun.run(launcher, args, runDir, outputDir, r);
+          if (c.mode.equals(STREAMING)) {
+            if (refused.containsKey(c)) {
+              out.println("not supported: " + refused.get(c));
+              continue;
+            }
+            StreamingRun.run(launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, runDir, outputDir, r, out);
+            if (r.exitCode == 2) {
+              // The command line refused the combination at start-up (a named runner limit).
+              refused.put(c, r.error);
+              skipped.add(new Skipped(r.pipeline, c.mode + " on " + r.runner, r.error));
+              out.println("not supported: " + r.error);
+              deleteTree(runDir);
+              continue;
+            }
+          } else {
+            ChildRun.run(launcher, args, runDir, outputDir, r);
+          }
           if (r.succeeded()) {
             Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(r.pipeline);
             r.correctness =
@@ -204,6 +230,11 @@ public final class Comparison {
           if (clean) {
             deleteTree(runDir); // kept only when a run failed or differs, for inspection
           }
+        }
+      }
+      } finally {
+        if (broker != null) {
+          broker.close();
         }
       }
       Path runsDir = outDir.resolve("runs");
@@ -254,16 +285,21 @@ public final class Comparison {
     List<Config> configs = new ArrayList<>();
     for (Target t : settings.pipelines) {
       for (String mode : settings.modes) {
-        if (mode.equals(STREAMING)) {
-          skipped.add(new Skipped(t.name, mode, StreamingHook.whyNot(t.optionsClass)));
-          continue;
-        }
         for (Engines e : settings.runners) {
           configs.add(new Config(t, e, mode));
         }
       }
     }
     return configs;
+  }
+
+  private StreamingRun.Broker broker(Path work, PrintStream out) throws IOException, InterruptedException {
+    if (settings.bootstrapServers != null) {
+      return StreamingRun.Broker.external(settings.bootstrapServers);
+    }
+    Path root = ConformanceMatrix.projectRoot(launcher);
+    // Under target/: the broker's jars stay there between comparisons; its data is deleted at the end.
+    return StreamingRun.Broker.start(root, root == null ? work : root.resolve("target/kafka-compare"), out);
   }
 
   private ConformanceMatrix conformance(Path outDir, PrintStream out) throws IOException, InterruptedException {

@@ -49,8 +49,26 @@ public final class RunResult {
 
   public Correctness.Verdict correctness;
 
+  // ---- streaming mode (through the Kafka broker) ----
+  /** Events appended to the input topic per second, as measured by the broker's append times. */
+  public Double inputRateEventsPerSecond;
+  /** What the latency is measured from (per pipeline), or why it is not measured. */
+  public String latencyBasis;
+  /** Latency samples (results matched to their input). */
+  public Long latencySamples;
+  public Double latencyP50Millis;
+  public Double latencyP95Millis;
+  public Double latencyP99Millis;
+  public Double latencyMaxMillis;
+  /** The latency distribution at 1%, 2%, ... 100% (101 points from the minimum), for the CDF chart. */
+  public List<Double> latencyPercentilesMillis;
+  /** Input events not reflected in the final results (revenue: orders missing from the last panes). */
+  public Long lateDroppedDerived;
+
   boolean succeeded() {
-    return exitCode == 0 && "DONE".equals(state);
+    // A streaming run ends when the command line cancels it once it has gone quiet.
+    return exitCode == 0
+        && ("DONE".equals(state) || (Comparison.STREAMING.equals(mode) && "CANCELLED".equals(state)));
   }
 
   String configuration() {

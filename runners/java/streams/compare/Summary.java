@@ -21,6 +21,14 @@ public final class Summary {
   public final Stat firstResultSeconds;
   public final Stat cpuSeconds;
   public final Stat peakRssMegabytes;
+  // streaming
+  public final Stat inputRateEventsPerSecond;
+  public final Stat latencyP50Millis;
+  public final Stat latencyP95Millis;
+  public final Stat latencyP99Millis;
+  public final Stat latencyMaxMillis;
+  public final Stat lateDropped;
+  public final Stat lateDroppedDerived;
 
   private Summary(String pipeline, String runner, String mode, List<RunResult> runs) {
     this.pipeline = pipeline;
@@ -52,6 +60,13 @@ public final class Summary {
     this.firstResultSeconds = Stat.of(ok, r -> r.firstResultSeconds);
     this.cpuSeconds = Stat.of(ok, r -> r.cpuSeconds);
     this.peakRssMegabytes = Stat.of(ok, r -> r.peakRssBytes == null ? null : r.peakRssBytes / (1024.0 * 1024.0));
+    this.inputRateEventsPerSecond = Stat.of(ok, r -> r.inputRateEventsPerSecond);
+    this.latencyP50Millis = Stat.of(ok, r -> r.latencyP50Millis);
+    this.latencyP95Millis = Stat.of(ok, r -> r.latencyP95Millis);
+    this.latencyP99Millis = Stat.of(ok, r -> r.latencyP99Millis);
+    this.latencyMaxMillis = Stat.of(ok, r -> r.latencyMaxMillis);
+    this.lateDropped = Stat.of(ok, r -> r.lateDropped);
+    this.lateDroppedDerived = Stat.of(ok, r -> r.lateDroppedDerived);
   }
 
   /** Groups runs by configuration, in the order configurations first appear. */

@@ -22,8 +22,8 @@ import streams.compare.Comparison;
 
 /**
  * {@code scripts/compare [--pipelines=revenue,...] [--runners=direct,flink,spark] [--events=N] [--seed=S]
- * [--mode=batch,streaming] [--out=reports/NAME] [--repeat=3] [--baseline=OLD_REPORT_DIR]
- * [--conformance=run|skip|FILE]}: runs every pipeline on every runner over the same generated input, each
+ * [--mode=batch,streaming] [--rate=EVENTS_PER_S] [--out=reports/NAME] [--repeat=3]
+ * [--baseline=OLD_REPORT_DIR] [--conformance=run|skip|FILE]}: runs every pipeline on every runner over the same generated input, each
  * run in its own JVM, and writes a report of correctness, conformance, speed and memory (see
  * {@link Comparison}).
  */
@@ -63,6 +63,19 @@ public final class CompareCommand implements Callable<Integer> {
       defaultValue = Comparison.BATCH,
       description = "batch and/or streaming (default ${DEFAULT-VALUE}).")
   List<String> modes;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "EVENTS_PER_S",
+      defaultValue = "20000",
+      description = "Streaming: events appended to the input topic per second; 0 = as fast as the broker takes them (default ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--bootstrapServers",
+      paramLabel = "H:P",
+      description = "Streaming: a running Kafka broker to use (default: start the project's own with scripts/kafka).")
+  String bootstrapServers;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default reports/compare-<date-time>).")
   Path out;
@@ -154,6 +167,11 @@ public final class CompareCommand implements Callable<Integer> {
         throw new UsageException(
             "--conformance=" + conformance + " is neither run, skip nor an existing scenarios.tsv (or its folder)");
       }
+      if (rate < 0) {
+        throw new UsageException("--rate must be >= 0, got " + rate);
+      }
+      s.rate = rate;
+      s.bootstrapServers = bootstrapServers;
       s.events = events;
       s.seed = seed;
       s.repeat = repeat;
