@@ -142,15 +142,16 @@ public final class Comparison {
       List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8);
       long expectedDeadLetters = ReferenceModels.deadLetters(lines);
 
+      // Per pipeline and mode: streaming runs may use other pipeline options (see StreamingRun.options).
       Map<String, List<String>> expected = new LinkedHashMap<>();
-      for (Target t : settings.pipelines) {
-        if (configs.stream().anyMatch(c -> c.target == t)) {
-          Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(t.name);
-          if (model.isPresent()) {
-            List<String> e = new ArrayList<>(model.get().model.expected(lines, modelOptions(t)));
-            Collections.sort(e);
-            expected.put(t.name, e);
-          }
+      for (Config c : configs) {
+        String key = c.target.name + "/" + c.mode;
+        Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(c.target.name);
+        if (model.isPresent() && !expected.containsKey(key)) {
+          List<String> e =
+              new ArrayList<>(model.get().model.expected(lines, modelOptions(c.target, pipelineArgs(c))));
+          Collections.sort(e);
+          expected.put(key, e);
         }
       }
       List<String> streamingInput =
@@ -200,7 +201,9 @@ public final class Comparison {
               out.println("not supported: " + refused.get(c));
               continue;
             }
-            StreamingRun.run(launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, runDir, outputDir, r, out);
+            StreamingRun.run(
+                launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, pipelineArgs(c), runDir,
+                outputDir, r, out);
             if (r.exitCode == 2) {
               // The command line refused the combination at start-up (a named runner limit).
               refused.put(c, r.error);
@@ -218,7 +221,7 @@ public final class Comparison {
                 model.isPresent()
                     ? Correctness.check(
                         "streams.compare.ReferenceModels[" + r.pipeline + "]",
-                        expected.get(r.pipeline),
+                        expected.get(r.pipeline + "/" + r.mode),
                         model.get().keyFields,
                         expectedDeadLetters,
                         outputDir)
@@ -317,9 +320,14 @@ public final class Comparison {
     return ConformanceMatrix.read(file, "read from `" + file.toAbsolutePath() + "` (--conformance=FILE)");
   }
 
-  private static PipelineOptions modelOptions(Target t) {
-    // The runs pass no pipeline option, so the model gets the same defaults the pipeline uses.
-    return PipelineOptionsFactory.create().as(t.optionsClass);
+  /** The pipeline options of a configuration's runs, which its model gets too. */
+  private static List<String> pipelineArgs(Config c) {
+    return c.mode.equals(STREAMING) ? StreamingRun.pipelineOptions(c.target.name) : List.of();
+  }
+
+  private static PipelineOptions modelOptions(Target t, List<String> args) {
+    // The model gets exactly the options the runs get, and otherwise the pipeline's defaults.
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(t.optionsClass);
   }
 
   private static String progress(RunResult r) {

@@ -125,4 +125,70 @@ public class CliTest {
     assertEquals(expected, OutputFiles.jsonLines(out));
     assertThat(console.toString(StandardCharsets.UTF_8), containsString("revenue on direct: DONE, 200 events in"));
   }
+
+  @Test
+  public void kafkaSourceTakesNoInputFile() throws Exception {
+    assertUsageError(
+        "--input is for --source=file; --source=kafka reads --topic",
+        "revenue", "--runner=direct", "--source=kafka", "--topic=t", "--bootstrapServers=127.0.0.1:1", "--input=/dev/null");
+  }
+
+  @Test
+  public void stopOptionsNeedAStreamingRun() throws Exception {
+    assertUsageError("--stopAfter and --stopWhenIdle end streaming jobs", "revenue", "--runner=direct", "--input=/dev/null", "--stopAfter=PT1M");
+  }
+
+  @Test
+  public void kafkaSinkNeedsATopic() throws Exception {
+    assertUsageError("--sink=kafka needs --outputTopic=T", "revenue", "--runner=direct", "--input=/dev/null", "--sink=kafka");
+  }
+
+  @Test
+  public void exactlyOnceIsRefusedOnSpark() throws Exception {
+    assertUsageError(
+        "--exactlyOnce is not supported on spark",
+        "completed", "--runner=spark", "--input=/dev/null", "--sink=kafka", "--outputTopic=o",
+        "--bootstrapServers=127.0.0.1:1", "--exactlyOnce");
+  }
+
+  /** --sink=parquet writes Parquet files that scripts/query reads back: the model's rows, filterable. */
+  @Test
+  public void parquetSinkThenQuery() throws Exception {
+    Path input = TMP.getRoot().toPath().resolve("query-input.jsonl");
+    EventGenerator.builder().events(400).seed(3).build().writeTo(input);
+    Path out = TMP.newFolder("parquet-out").toPath();
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(
+        0,
+        Cli.run(List.of("completed", "--runner=direct", "--input=" + input, "--sink=parquet", "--output=" + out), quiet));
+    List<String> expected = streams.models.CompletedModel.expected(Files.readAllLines(input));
+    expected.sort(null);
+
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    assertEquals(0, Cli.run(List.of("query", out.toString()), new PrintStream(rows, true, StandardCharsets.UTF_8)));
+    assertEquals(expected, lines(rows));
+
+    String user = streams.model.Json.MAPPER.readTree(expected.get(0)).get("user_id").asText();
+    List<String> ofUser = new ArrayList<>();
+    for (String e : expected) {
+      if (e.contains("\"user_id\":\"" + user + "\"")) {
+        ofUser.add(e);
+      }
+    }
+    ByteArrayOutputStream filtered = new ByteArrayOutputStream();
+    assertEquals(
+        0,
+        Cli.run(List.of("query", out.toString(), "--where", "user_id=" + user), new PrintStream(filtered, true, StandardCharsets.UTF_8)));
+    assertEquals(ofUser, lines(filtered));
+  }
+
+  private static List<String> lines(ByteArrayOutputStream out) {
+    List<String> l = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        l.add(line);
+      }
+    }
+    return l;
+  }
 }
