@@ -19,3 +19,11 @@ ensure_jar() {
 java_opts() {
   echo "${JAVA_OPTS:-} -XX:+UseParallelGC"
 }
+
+# The jar manifest's Add-Opens as --add-opens flags, for JVMs started with -cp (the manifest applies to -jar only).
+jar_add_opens() {
+  unzip -p "$JAR" META-INF/MANIFEST.MF | tr -d '\r' | awk '
+    /^[^ ]/ { if (key == "Add-Opens") print val; split($0, kv, ": "); key = kv[1]; val = substr($0, length(key) + 3); next }
+    /^ / { val = val substr($0, 2) }
+    END { if (key == "Add-Opens") print val }' | tr ' ' '\n' | grep -v '^$' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/' | tr '\n' ' '
+}
