@@ -294,6 +294,7 @@ final class StreamingRun {
     }
     if (!in.isEmpty() && !results.isEmpty()) {
       r.firstResultSeconds = Math.max(0, results.get(0).timestamp() - in.get(0).timestamp()) / 1e3;
+      r.throughputEventsPerSecond = null; // the command line's events / job time includes warm-up and idle wait
       if (r.pipeline.equals("completed")) {
         // Sustained: input events over the span from the first input append to the last result append.
         // Only without windows or timers: their last results wait for the partitions to go idle.
