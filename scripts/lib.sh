@@ -27,3 +27,50 @@ jar_add_opens() {
     /^ / { val = val substr($0, 2) }
     END { if (key == "Add-Opens") print val }' | tr ' ' '\n' | grep -v '^$' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/' | tr '\n' ' '
 }
+
+# Class-data sharing (CDS) for the launcher jar, one archive per runner: the first run of a runner lists the
+# classes it loads (-XX:DumpLoadedClassList), then a separate JVM dumps them into target/cds/<runner>.jsa
+# (-Xshare:dump, static AppCDS); later runs map that archive instead of loading, parsing and verifying the
+# classes again (docs/performance.md measures it). The archive is remade when the jar is newer.
+# PORTABLE_STREAMS_CDS=off turns it off. (The dynamic archive of Java 17, -XX:ArchiveClassesAtExit,
+# crashed at exit in about one run in three here, inside the user's own run: not used.)
+# Prints the runner's archive path, or nothing when CDS is off; arguments: the command line's arguments.
+cds_archive() {
+  [[ "${PORTABLE_STREAMS_CDS:-on}" == off ]] && return 0
+  local runner=direct a
+  for a in "$@"; do
+    case "$a" in --runner=*) runner="${a#--runner=}" ;; esac
+  done
+  [[ "$runner" =~ ^[a-z]+$ ]] || return 0   # a bad --runner: the command line itself says what is allowed
+  echo "$ROOT/target/cds/$runner.jsa"
+}
+
+# Runs the launcher jar with the runner's CDS archive when it is current; else runs it while listing the
+# classes it loads, then dumps the archive (into a temporary file renamed when complete, so that no run maps
+# a half-written archive; a failed dump only means no archive, the run's own result stands).
+run_jar_with_cds() {
+  local archive
+  archive="$(cds_archive "$@")"
+  # shellcheck disable=SC2046
+  if [[ -z "$archive" ]]; then
+    exec java $(java_opts) -jar "$JAR" "$@"
+  elif [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then
+    exec java $(java_opts) -XX:SharedArchiveFile="$archive" -Xshare:auto -jar "$JAR" "$@"
+  fi
+  mkdir -p "$(dirname "$archive")"
+  local tmp="$archive.$$.tmp" rc=0
+  # shellcheck disable=SC2046
+  java $(java_opts) -XX:DumpLoadedClassList="$tmp.classlist" -jar "$JAR" "$@" || rc=$?
+  if [[ -s "$tmp.classlist" && "$rc" == 0 ]]; then
+    echo "recording the class-data sharing archive of this runner (once): $archive" >&2
+    # shellcheck disable=SC2046
+    if java $(java_opts) -Xshare:dump -XX:SharedClassListFile="$tmp.classlist" -XX:SharedArchiveFile="$tmp" \
+        -cp "$JAR" > "$archive.log" 2>&1 && [[ -s "$tmp" ]]; then
+      mv -f "$tmp" "$archive"
+    else
+      echo "warning: no class-data sharing archive (see $archive.log); runs go on without it" >&2
+    fi
+  fi
+  rm -f "$tmp" "$tmp.classlist"
+  return "$rc"
+}

@@ -63,6 +63,14 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--out", description = "Output folder (default reports/bench-<date-time>).")
   Path out;
 
+  @Option(
+      names = "--beamArg",
+      description = "An extra argument of the Beam runs (repeatable), e.g. --beamArg=--useDataStreamForBatch=true.")
+  List<String> beamArgs = new ArrayList<>();
+
+  /** The project root when started by scripts/bench: the Beam runs then go through scripts/run itself. */
+  private static final String ROOT = System.getProperty("streams.root");
+
   static final List<String> CONFIGS = List.of("plain-java", "native-flink", "beam-flink", "beam-spark");
   private static final Pattern TRAILING_SECONDS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) s$");
 
@@ -122,6 +130,9 @@ public final class Bench implements Callable<Integer> {
         }
       }
     }
+    if (ROOT != null) {
+      warmUp(dir);
+    }
     List<Run> runs = new ArrayList<>();
     int total = plan.size() * repeat;
     int seq = 0;
@@ -175,18 +186,22 @@ public final class Bench implements Callable<Integer> {
       default:
         args.addAll(
             List.of(
-                "streams.runners.Cli",
                 pipeline,
                 "--runner=" + config.substring("beam-".length()),
                 "--input=" + input,
                 "--output=" + outDir));
+        args.addAll(beamArgs);
     }
     Path time = Files.createTempFile("bench-time", ".txt");
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", time.toString()));
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    if (config.startsWith("beam-") && ROOT != null) {
+      cmd.add(Paths.get(ROOT, "scripts", "run").toString());
+    } else {
+      cmd.addAll(javaCommand());
+      if (config.startsWith("beam-")) {
+        cmd.add("streams.runners.Cli");
+      }
+    }
     cmd.addAll(args);
     Run r = new Run();
     r.pipeline = pipeline;
@@ -233,13 +248,48 @@ public final class Bench implements Callable<Integer> {
     return r;
   }
 
+  /** java, this JVM's flags and class path: how the configurations that are not scripts/run start. */
+  private static List<String> javaCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    return cmd;
+  }
+
+  /**
+   * One untimed run of each runner on a small input, before any timed run: the first scripts/run of a runner
+   * records its class-data sharing archive (a one-off cost a user pays once), so every timed run maps it.
+   */
+  private void warmUp(Path dir) throws IOException, InterruptedException {
+    Path small = dir.resolve("warm-up.jsonl");
+    EventGenerator.builder().events(200).seed(seed).build().writeTo(small);
+    for (String engine : List.of("flink", "spark")) {
+      System.out.printf(Locale.ROOT, "warm-up (untimed): %s on %s ...%n", pipelines.get(0), engine);
+      Path outDir = dir.resolve("warm-up");
+      deleteTree(outDir);
+      List<String> cmd = new ArrayList<>(List.of(Paths.get(ROOT, "scripts", "run").toString(), pipelines.get(0),
+          "--runner=" + engine, "--input=" + small, "--output=" + outDir));
+      cmd.addAll(beamArgs);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("warm-up.log").toFile()).start();
+      p.waitFor();
+      deleteTree(outDir);
+    }
+    Files.deleteIfExists(small);
+  }
+
   /** The markdown summary: medians (min–max) per configuration, then the ratios the targets are about. */
   String report(List<Run> runs, Path dir) {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "%n## scripts/bench --events=%d --pipelines=%s --repeat=%d%n%n", events, String.join(",", pipelines), repeat));
-    s.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. JVM flags of every run: %s.%n%n",
+    s.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. JVM flags of every run: %s%s.%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()).replaceAll("--add-opens=\\S+ ?", "").trim()));
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            .replaceAll("--add-opens=\\S+ ?", "").replaceAll("-Dstreams.root=\\S+ ?", "").trim(),
+        ROOT == null ? "" : "; the Beam runs go through scripts/run (class-data sharing "
+            + ("off".equals(System.getenv("PORTABLE_STREAMS_CDS")) ? "off" : "on") + ")"
+            + (beamArgs.isEmpty() ? "" : ", with " + String.join(" ", beamArgs))));
     s.append("| pipeline | configuration | output = model | wall (s) | run phase (s) | peak RSS (MB) |\n");
     s.append("| --- | --- | --- | --- | --- | --- |\n");
     for (String p : pipelines) {
