@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import streams.generate.EventGenerator;
+import streams.runners.Engines;
 
 /**
  * {@code scripts/bench [--events=N] [--pipelines=revenue,fraud] [--repeat=3] [--out=DIR]}: the cost of
@@ -198,6 +199,12 @@ public final class Bench implements Callable<Integer> {
       cmd.add(Paths.get(ROOT, "scripts", "run").toString());
     } else {
       cmd.addAll(javaCommand());
+      if (config.equals("native-flink")) {
+        // The same engine gets the same heap as the Beam runs on it (what scripts/run gives them).
+        if (cmd.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+          cmd.add(cmd.indexOf("-cp"), Engines.EMBEDDED_ENGINE_HEAP);
+        }
+      }
       if (config.startsWith("beam-")) {
         cmd.add("streams.runners.Cli");
       }
@@ -289,7 +296,11 @@ public final class Bench implements Callable<Integer> {
             .replaceAll("--add-opens=\\S+ ?", "").replaceAll("-Dstreams.root=\\S+ ?", "").trim(),
         ROOT == null ? "" : "; the Beam runs go through scripts/run (class-data sharing "
             + ("off".equals(System.getenv("PORTABLE_STREAMS_CDS")) ? "off" : "on") + ")"
-            + (beamArgs.isEmpty() ? "" : ", with " + String.join(" ", beamArgs))));
+            + (beamArgs.isEmpty() ? "" : ", with " + String.join(" ", beamArgs))
+            + (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.startsWith("-Xmx"))
+                ? ""
+                : "; maximum heap of the Flink and Spark runs, native and Beam: " + Engines.EMBEDDED_ENGINE_HEAP
+                    + ", of plain Java: the JVM default")));
     s.append("| pipeline | configuration | output = model | wall (s) | run phase (s) | peak RSS (MB) |\n");
     s.append("| --- | --- | --- | --- | --- | --- |\n");
     for (String p : pipelines) {

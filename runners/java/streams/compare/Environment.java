@@ -184,7 +184,13 @@ final class Environment {
                     "bundleSize",
                     o.getBundleSize(),
                     "0: bounded sources split by Spark's default parallelism"));
-            s.add(new Setting(name, "storageLevel", o.getStorageLevel(), "of cached datasets"));
+            s.add(
+                new Setting(
+                    name,
+                    "storageLevel",
+                    Engines.SPARK_STORAGE_LEVEL,
+                    "of cached datasets; the project's default (Spark runner's: " + o.getStorageLevel()
+                        + ", which recomputes evicted partitions and counts their elements again)"));
             s.add(
                 new Setting(
                     name, "batchIntervalMillis", o.getBatchIntervalMillis(), "micro-batch interval (streaming only)"));

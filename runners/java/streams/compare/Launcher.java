@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import streams.runners.Engines;
 
 /**
  * How a run's JVM is started. {@code jar}: {@code java <flags> -jar portable-streams.jar ...}, exactly as
@@ -60,6 +61,7 @@ final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary().toString());
     cmd.addAll(jvmFlags);
+    cmd.addAll(engineHeap(jvmFlags, cliArgs));
     if (jar != null) {
       cmd.add("-jar");
       cmd.add(jar.toString());
@@ -80,6 +82,23 @@ final class Launcher {
       out.set(cp + 1, "<class path: jvm.class_path in results.json>");
     }
     return out;
+  }
+
+  /**
+   * The embedded engines' heap, as scripts/run sets it: {@link Engines#EMBEDDED_ENGINE_HEAP} for a Flink or
+   * Spark run unless the flags already give -Xmx.
+   */
+  static List<String> engineHeap(List<String> flags, List<String> cliArgs) {
+    if (flags.stream().anyMatch(f -> f.startsWith("-Xmx"))) {
+      return List.of();
+    }
+    Engines engine;
+    try {
+      engine = Engines.fromArgs(cliArgs);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    return engine == Engines.DIRECT ? List.of() : List.of(Engines.EMBEDDED_ENGINE_HEAP);
   }
 
   String describe() {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import streams.runners.Engines;
 
 /**
  * Writes a comparison to its folder: {@code report.md}, {@code report.html} (self-contained), the charts
@@ -549,9 +550,12 @@ final class ReportWriter {
             direct));
     b.add(
         "JVM: `" + String.join(" ", flags).replaceAll("--add-opens=\\S+ ?", "").trim()
-            + "` (plus the `--add-opens` Spark needs on Java 17); maximum heap " + gib(heap)
-            + (flags.stream().anyMatch(f -> f.startsWith("-Xmx")) ? "" : " (the JVM default, 1/4 of the memory)")
-            + ", the same for every engine. Peak RSS counts the whole process: heap, metaspace, threads, "
+            + "` (plus the `--add-opens` Spark needs on Java 17); maximum heap "
+            + (flags.stream().anyMatch(f -> f.startsWith("-Xmx"))
+                ? gib(heap) + ", the same for every engine"
+                : "`" + Engines.EMBEDDED_ENGINE_HEAP + "` on Flink and Spark (what `scripts/run` gives the"
+                    + " embedded engines), " + gib(heap) + " on Direct (the JVM default, 1/4 of the memory)")
+            + ". Peak RSS counts the whole process: heap, metaspace, threads, "
             + "direct and native memory (Flink's managed memory, Netty buffers).");
     b.add(
         String.format(
