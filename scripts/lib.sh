@@ -56,6 +56,9 @@ jar_add_opens() {
 # Prints the runner's archive path, or nothing when CDS is off; arguments: the command line's arguments.
 cds_archive() {
   [[ "${PORTABLE_STREAMS_CDS:-on}" == off ]] && return 0
+  # Agents and Flight Recorder hook class loading, and Java 17 crashed (SIGSEGV in
+  # KlassFactory::check_shared_class_file_load_hook) loading the archive's classes with JFR on: no CDS then.
+  [[ "${JAVA_OPTS:-}" =~ (-javaagent|-agentlib|-agentpath|FlightRecord|-Xrun) ]] && return 0
   local runner
   runner="$(runner_of "$@")"
   [[ "$runner" =~ ^[A-Za-z]+$ ]] || return 0   # a bad --runner: the command line itself says what is allowed

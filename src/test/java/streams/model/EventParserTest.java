@@ -107,6 +107,46 @@ public class EventParserTest {
   }
 
   @Test
+  public void fastTimestampPathAgreesWithOffsetDateTime() {
+    java.util.Random random = new java.util.Random(7);
+    String[] fractions = {"", ".5", ".46", ".463", ".4639", ".463912345"};
+    String[] offsets = {"Z", "+02:00", "-05:30", "+00:00", "-00:00", "+17:59", "+14:00"};
+    int fast = 0;
+    for (int k = 0; k < 20_000; k++) {
+      String s =
+          String.format(
+              java.util.Locale.ROOT,
+              "%04d-%02d-%02dT%02d:%02d:%02d%s%s",
+              random.nextInt(10_000),
+              1 + random.nextInt(12),
+              1 + random.nextInt(31),
+              random.nextInt(24),
+              random.nextInt(60),
+              random.nextInt(60),
+              fractions[random.nextInt(fractions.length)],
+              offsets[random.nextInt(offsets.length)]);
+      long expected;
+      try {
+        expected = java.time.OffsetDateTime.parse(s).toInstant().toEpochMilli();
+      } catch (java.time.format.DateTimeParseException e) {
+        assertEquals(s, EventParser.NOT_FAST, EventParser.isoMillis(s)); // e.g. 31 February
+        continue;
+      }
+      long actual = EventParser.isoMillis(s);
+      if (actual != EventParser.NOT_FAST) {
+        fast++;
+        assertEquals(s, expected, actual);
+      }
+    }
+    assertThat("most valid timestamps take the fast path", fast, org.hamcrest.Matchers.greaterThan(15_000));
+    // Other valid forms go to the general parser and still parse.
+    for (String s : new String[] {"2026-01-15T10:00:00.Z", "2026-01-15t10:00:00z", "2026-01-15T10:00:00+18:00",
+        "2026-01-15T10:00:00+02:00:30", "2026-01-15T10:00Z"}) {
+      assertEquals(s, EventParser.NOT_FAST, EventParser.isoMillis(s));
+    }
+  }
+
+  @Test
   public void deadLetterJsonKeepsTheRawLine() {
     DeadLetter d = new DeadLetter("{\"a\":\"b\"", "invalid JSON: x");
     assertEquals("{\"raw\":\"{\\\"a\\\":\\\"b\\\"\",\"error\":\"invalid JSON: x\"}", d.toJson());
