@@ -8,7 +8,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * Compact, deterministic coders for the results of {@code completed}, {@code fraud} and {@code join}, in
+ * Compact, deterministic coders for the results of every pipeline, in
  * the style of {@link EventCoders}: strings as UTF-8, numbers as var-longs, no Java serialization.
  */
 public final class ResultCoders {
@@ -16,6 +16,46 @@ public final class ResultCoders {
   private static final VarLongCoder LONG = VarLongCoder.of();
 
   private ResultCoders() {}
+
+  /** {@code revenue}'s panes: user, window bounds, count, exact cents, timing, pane index, last. */
+  public static final class UserRevenueCoder extends AtomicCoder<UserRevenue> {
+    private static final UserRevenueCoder INSTANCE = new UserRevenueCoder();
+
+    public static UserRevenueCoder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(UserRevenue r, OutputStream out) throws IOException {
+      STRING.encode(r.getUserId(), out);
+      LONG.encode(r.getWindowStartMillis(), out);
+      LONG.encode(r.getWindowEndMillis(), out);
+      LONG.encode(r.getOrderCount(), out);
+      LONG.encode(r.getTotalCents(), out);
+      STRING.encode(r.getTiming(), out);
+      LONG.encode(r.getPaneIndex(), out);
+      out.write(r.isFinal() ? 1 : 0);
+    }
+
+    @Override
+    public UserRevenue decode(InputStream in) throws IOException {
+      String user = STRING.decode(in);
+      long start = LONG.decode(in);
+      long end = LONG.decode(in);
+      long count = LONG.decode(in);
+      long cents = LONG.decode(in);
+      String timing = STRING.decode(in);
+      long pane = LONG.decode(in);
+      int last = in.read();
+      if (last != 0 && last != 1) {
+        throw new IOException("corrupt UserRevenue encoding: last-pane flag " + last);
+      }
+      return new UserRevenue(user, start, end, count, cents, timing, pane, last == 1);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
 
   public static final class OrderMetricCoder extends AtomicCoder<OrderMetric> {
     private static final OrderMetricCoder INSTANCE = new OrderMetricCoder();

@@ -8,7 +8,6 @@ import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -32,6 +31,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import streams.model.Order;
+import streams.model.ResultCoders;
 import streams.model.UserRevenue;
 
 /**
@@ -81,7 +81,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
         .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()))
         .apply("CountAndSum", Combine.perKey(new CountAndSumFn()))
         .apply("ToUserRevenue", ParDo.of(new ToUserRevenueFn()))
-        .setCoder(SerializableCoder.of(UserRevenue.class));
+        .setCoder(ResultCoders.UserRevenueCoder.of());
   }
 
   private Window<Order> window(boolean bounded) {
