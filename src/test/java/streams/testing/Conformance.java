@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.junit.AssumptionViolatedException;
 import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
+import org.junit.runners.model.Statement;
 
 /**
  * Per-runner expectations of a scenario, stated in the test and recorded. A scenario either holds on a
@@ -79,6 +80,41 @@ public final class Conformance extends TestWatcher {
       return true;
     }
     return false;
+  }
+
+  /**
+   * TestSparkRunner deletes its checkpoint directory after a streaming test while Beam's Spark listener
+   * thread may still write a metrics checkpoint into it; the delete then fails with {@code Failed to clear
+   * checkpoint tmp dir.} and that error replaces the run's own outcome, pass or fail. Such a run proves
+   * nothing either way: it is reported as skipped, verdict "inconclusive", with the reason (seen once, on
+   * {@code completedOrdersOnly[spark]} in the conformance run of a comparison report).
+   */
+  @Override
+  public Statement apply(Statement base, Description description) {
+    Statement harnessAware =
+        new Statement() {
+          @Override
+          public void evaluate() throws Throwable {
+            try {
+              base.evaluate();
+            } catch (RuntimeException e) {
+              if (!isCheckpointCleanupRace(e)) {
+                throw e;
+              }
+              verdict = "inconclusive";
+              reason =
+                  "TestSparkRunner could not delete its checkpoint directory while Spark's listener was still"
+                      + " writing into it (" + e.getCause() + "); the run's outcome was lost";
+              throw new AssumptionViolatedException(reason);
+            }
+          }
+        };
+    return super.apply(harnessAware, description);
+  }
+
+  static boolean isCheckpointCleanupRace(Throwable e) {
+    return "Failed to clear checkpoint tmp dir.".equals(e.getMessage())
+        && e.getCause() instanceof java.nio.file.DirectoryNotEmptyException;
   }
 
   @Override
