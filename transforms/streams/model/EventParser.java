@@ -130,8 +130,8 @@ public final class EventParser {
 
   /**
    * The epoch milliseconds of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:mm)} with every field in range, the
-   * form nearly every event has, without {@link OffsetDateTime#parse} (which took 15% of a Flink batch
-   * run's CPU samples, docs/performance.md); {@link #NOT_FAST} for anything else, which the general parser
+   * form nearly every event has, without {@link OffsetDateTime#parse} (which took 15% of the CPU samples of a
+   * batch run, docs/performance.md); {@link #NOT_FAST} for anything else, which the general parser
    * then takes, errors included. Same result as {@code OffsetDateTime.parse(s).toInstant().toEpochMilli()}
    * (fractions below the millisecond are dropped, as there); EventParserTest checks both agree.
    */
