@@ -69,6 +69,8 @@ public final class Comparison {
     public double rate;
     /** Streaming: a running broker to use, or null to start the project's own. */
     public String bootstrapServers;
+    /** Extra engine options given to every run (a tuned setting), none by default. */
+    public List<String> runnerArgs = List.of();
   }
 
   /** A configuration that was not run, and why. */
@@ -190,19 +192,20 @@ public final class Comparison {
               rep,
               settings.repeat);
           out.flush();
-          List<String> args =
+          List<String> args = new ArrayList<>(
               List.of(
                   r.pipeline,
                   "--runner=" + r.runner,
                   "--input=" + inputFile,
-                  "--output=" + outputDir);
+                  "--output=" + outputDir));
+          args.addAll(settings.runnerArgs);
           if (c.mode.equals(STREAMING)) {
             if (refused.containsKey(c)) {
               out.println("not supported: " + refused.get(c));
               continue;
             }
             StreamingRun.run(
-                launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, pipelineArgs(c), runDir,
+                launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
                 outputDir, r, out);
             if (r.exitCode == 2) {
               // The command line refused the combination at start-up (a named runner limit).
@@ -318,6 +321,13 @@ public final class Comparison {
     }
     Path file = Path.of(c);
     return ConformanceMatrix.read(file, "read from `" + file.toAbsolutePath() + "` (--conformance=FILE)");
+  }
+
+  /** The options of a configuration's streaming runs: its pipeline options, then the extra engine options. */
+  private List<String> runArgs(Config c) {
+    List<String> a = new ArrayList<>(pipelineArgs(c));
+    a.addAll(settings.runnerArgs);
+    return a;
   }
 
   /** The pipeline options of a configuration's runs, which its model gets too. */

@@ -574,6 +574,11 @@ final class ReportWriter {
             + "folder (polled every 5 ms; in batch, Beam's file sink renames its files into place when the "
             + "job ends, so this is close to the processing time); CPU (user + system) and peak RSS: "
             + c.jvm.get("resource_measure") + ".");
+    b.add(
+        c.settings.runnerArgs.isEmpty()
+            ? "Engine options: each engine's defaults as the command line sets them (table below); no run was tuned."
+            : "**Tuned:** every run got these extra engine options: `" + String.join(" ", c.settings.runnerArgs)
+                + "` (`--runnerArg`); the table below lists the defaults they override.");
     d.bullets(b);
     List<List<String>> rows = new ArrayList<>();
     c.engineSettings.forEach(s -> rows.add(List.of(s.runner, "`" + s.setting + "`", s.value, s.note)));
@@ -664,6 +669,7 @@ final class ReportWriter {
     settings.put("baseline", c.settings.baseline == null ? null : c.settings.baseline.toString());
     settings.put("conformance", c.settings.conformance);
     settings.put("launcher", c.settings.launcher);
+    settings.put("runner_args", c.settings.runnerArgs);
     settings.put("run_order", "configurations in order on odd repeats, reversed on even repeats");
     root.put("settings", settings);
     root.put("input", c.input);

@@ -84,6 +84,14 @@ public final class CompareCommand implements Callable<Integer> {
   int repeat;
 
   @Option(
+      names = "--runnerArg",
+      paramLabel = "--FLAG=VALUE",
+      description =
+          "An extra engine option for every run (repeatable), e.g. --runnerArg=--maxBundleTimeMills=100: a tuned"
+              + " setting, labelled as such in the report (default: none, the engines' defaults).")
+  List<String> runnerArgs = new ArrayList<>();
+
+  @Option(
       names = "--baseline",
       paramLabel = "OLD_REPORT_DIR",
       description = "An earlier report folder: prints and reports the ratios new / old of every median.")
@@ -170,6 +178,18 @@ public final class CompareCommand implements Callable<Integer> {
       if (rate < 0) {
         throw new UsageException("--rate must be >= 0, got " + rate);
       }
+      for (String a : runnerArgs) {
+        if (!a.matches("--[A-Za-z][A-Za-z0-9]*=.*")) {
+          throw new UsageException("--runnerArg=" + a + " is not an engine option; expected --flag=value, e.g."
+              + " --runnerArg=--maxBundleTimeMills=100");
+        }
+        for (String own : List.of("--runner=", "--input=", "--output=", "--source=", "--sink=")) {
+          if (a.startsWith(own)) {
+            throw new UsageException("--runnerArg=" + a + ": " + own + "... is set by the comparison itself");
+          }
+        }
+      }
+      s.runnerArgs = List.copyOf(runnerArgs);
       s.rate = rate;
       s.bootstrapServers = bootstrapServers;
       s.events = events;

@@ -167,6 +167,24 @@ public class CompareCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("error: unknown pipeline 'nosuch'; available: revenue"));
   }
 
+  @Test
+  public void runnerArgMustBeAnEngineOptionTheComparisonDoesNotSetItself() {
+    for (String[] bad :
+        new String[][] {
+          {"--runnerArg=maxBundleTimeMills", "is not an engine option; expected --flag=value"},
+          {"--runnerArg=--output=/tmp/x", "--output=... is set by the comparison itself"}
+        }) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code =
+          CompareCommand.run(
+              List.of(bad[0], "--conformance=skip"),
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertEquals(bad[0], 2, code);
+      assertThat(err.toString(StandardCharsets.UTF_8), containsString(bad[1]));
+    }
+  }
+
   /** Missing, unexpected and different results are told apart by the result's key. */
   @Test
   public void correctnessTellsMissingUnexpectedAndDifferentApart() throws Exception {
