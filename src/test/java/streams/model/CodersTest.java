@@ -1,6 +1,6 @@
 package streams.model;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.testing.CoderProperties;
@@ -21,7 +21,8 @@ public class CodersTest {
       CoderProperties.coderDeterministic(ResultCoders.UserRevenueCoder.of(), r, r);
     }
     // No Java serialization: a pane takes a few dozen bytes, not a serialized object graph.
-    assertEquals(true, CoderUtils.encodeToByteArray(ResultCoders.UserRevenueCoder.of(), onTime).length < 40);
+    int bytes = CoderUtils.encodeToByteArray(ResultCoders.UserRevenueCoder.of(), onTime).length;
+    assertTrue("encoded in " + bytes + " bytes", bytes < 40);
   }
 
   @Test
