@@ -72,14 +72,22 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
 
   @Override
   public PCollection<UserRevenue> expand(PCollection<Order> orders) {
-    return orders
-        .apply("WindowIntoTumbling", window(orders.isBounded() == PCollection.IsBounded.BOUNDED))
-        .apply(
-            "KeyByUser",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.ORDER))
-                .via((Order o) -> KV.of(o.getUserId(), o)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()))
-        .apply("CountAndSum", Combine.perKey(new CountAndSumFn()))
+    boolean bounded = orders.isBounded() == PCollection.IsBounded.BOUNDED;
+    PCollection<KV<String, Order>> keyed =
+        orders
+            .apply("WindowIntoTumbling", window(bounded))
+            .apply(
+                "KeyByUser",
+                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.ORDER))
+                    .via((Order o) -> KV.of(o.getUserId(), o)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()));
+    // Bounded input: a hash pre-combine in each bundle, the same result with one accumulator per user,
+    // window and bundle through the shuffle. Unbounded: each order stays an element, as lateness needs.
+    PCollection<KV<String, CountAndSum>> sums =
+        bounded
+            ? keyed.apply("CountAndSum", CombineInBundle.perKey(new CountAndSumFn()))
+            : keyed.apply("CountAndSum", Combine.perKey(new CountAndSumFn()));
+    return sums
         .apply("ToUserRevenue", ParDo.of(new ToUserRevenueFn()))
         .setCoder(ResultCoders.UserRevenueCoder.of());
   }
