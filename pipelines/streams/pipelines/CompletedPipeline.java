@@ -34,7 +34,8 @@ public final class CompletedPipeline {
     return new PTransform<PCollection<String>, Results<OrderMetric>>("Completed") {
       @Override
       public Results<OrderMetric> expand(PCollection<String> lines) {
-        PCollectionTuple events = lines.apply("ParseEvents", ParseEvents.jsonLines());
+        PCollectionTuple events =
+            lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS));
         PCollection<OrderMetric> metrics =
             events.get(ParseEvents.ORDERS).apply("FilterCompletedOrders", FilterCompletedOrders.create());
         return Results.of(metrics, events.get(ParseEvents.DEAD_LETTERS), OrderMetric::toJson);

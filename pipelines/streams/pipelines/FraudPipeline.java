@@ -77,7 +77,8 @@ public final class FraudPipeline {
     return new PTransform<PCollection<String>, Results<FraudAlert>>("Fraud") {
       @Override
       public Results<FraudAlert> expand(PCollection<String> lines) {
-        PCollectionTuple events = lines.apply("ParseEvents", ParseEvents.jsonLines());
+        PCollectionTuple events =
+            lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.TRANSACTIONS));
         PCollection<FraudAlert> alerts =
             events.get(ParseEvents.TRANSACTIONS).apply("DetectBursts", detect);
         return Results.of(alerts, events.get(ParseEvents.DEAD_LETTERS), FraudAlert::toJson);

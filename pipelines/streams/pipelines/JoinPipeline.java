@@ -76,7 +76,9 @@ public final class JoinPipeline {
     return new PTransform<PCollection<String>, Results<OrderPayment>>("Join") {
       @Override
       public Results<OrderPayment> expand(PCollection<String> lines) {
-        PCollectionTuple events = lines.apply("ParseEvents", ParseEvents.jsonLines());
+        PCollectionTuple events =
+            lines.apply(
+                "ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS, ParseEvents.PAYMENTS));
         PCollection<OrderPayment> joined =
             PCollectionTuple.of(ParseEvents.ORDERS, events.get(ParseEvents.ORDERS))
                 .and(ParseEvents.PAYMENTS, events.get(ParseEvents.PAYMENTS))

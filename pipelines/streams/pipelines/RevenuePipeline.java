@@ -82,7 +82,8 @@ public final class RevenuePipeline {
     return new PTransform<PCollection<String>, Results<UserRevenue>>("Revenue") {
       @Override
       public Results<UserRevenue> expand(PCollection<String> lines) {
-        PCollectionTuple events = lines.apply("ParseEvents", ParseEvents.jsonLines());
+        PCollectionTuple events =
+            lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS));
         PCollection<UserRevenue> revenue =
             events.get(ParseEvents.ORDERS).apply("SumRevenuePerUser", sum);
         return Results.of(revenue, events.get(ParseEvents.DEAD_LETTERS), UserRevenue::toJson);

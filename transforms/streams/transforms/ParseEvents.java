@@ -1,5 +1,7 @@
 package streams.transforms;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -19,9 +21,14 @@ import streams.model.Transaction;
 
 /**
  * Parses JSON Lines into typed events, one output per event type, and a dead-letter output for every line
- * that is not a valid event ({@code {"raw","error"}}). Nothing is dropped: each input line lands in
- * exactly one output, and the {@code streams} metrics {@code events_in}, {@code events_parsed} and {@code
- * dead_letters} count them.
+ * that is not a valid event ({@code {"raw","error"}}). Nothing is lost: each input line is a dead letter, an
+ * event in its type's output, or a valid event of a type the pipeline does not read ({@link #keeping}); the
+ * {@code streams} metrics {@code events_in}, {@code events_parsed}, {@code dead_letters} and {@code
+ * events_not_read} count them.
+ *
+ * <p>{@link #keeping} names the event types a pipeline reads: the others are parsed (a malformed line of any
+ * type is a dead letter) and counted, not emitted. An unread output would still be materialised by some
+ * runners, encoded and cached with the outputs that are read (docs/performance.md, change 8).
  *
  * <p>Each event is stamped with its own event time ({@code created_at} or {@code paid_at}). Sources must
  * therefore hand in elements whose timestamp is not later than the event time (files carry the minimum
@@ -35,10 +42,37 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
   public static final TupleTag<Transaction> TRANSACTIONS = new TupleTag<Transaction>("transactions") {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>("dead-letters") {};
 
-  private ParseEvents() {}
+  private static final List<TupleTag<?>> EVENT_TYPES = List.of(ORDERS, PAYMENTS, TRANSACTIONS);
 
+  private final List<TupleTag<?>> kept;
+
+  private ParseEvents(List<TupleTag<?>> kept) {
+    this.kept = kept;
+  }
+
+  /** Every event type in its output. */
   public static ParseEvents jsonLines() {
-    return new ParseEvents();
+    return new ParseEvents(EVENT_TYPES);
+  }
+
+  /**
+   * Only these event types in outputs (and the dead letters); asking the result for another type's output
+   * is an error when the pipeline is built.
+   */
+  public ParseEvents keeping(TupleTag<?>... types) {
+    List<TupleTag<?>> chosen = new ArrayList<>();
+    for (TupleTag<?> type : types) {
+      if (!EVENT_TYPES.contains(type)) {
+        throw new IllegalArgumentException(type.getId() + " is not an event type; allowed: " + EVENT_TYPES);
+      }
+      if (!chosen.contains(type)) {
+        chosen.add(type);
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new IllegalArgumentException("keeping() needs at least one event type");
+    }
+    return new ParseEvents(List.copyOf(chosen));
   }
 
   @Override
@@ -46,19 +80,35 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
     PCollectionTuple parsed =
         lines.apply(
             "ParseJsonLines",
-            ParDo.of(new ParseFn())
-                .withOutputTags(ORDERS, TupleTagList.of(PAYMENTS).and(TRANSACTIONS).and(DEAD_LETTERS)));
-    parsed.get(ORDERS).setCoder(EventCoders.OrderCoder.of());
-    parsed.get(PAYMENTS).setCoder(EventCoders.PaymentCoder.of());
-    parsed.get(TRANSACTIONS).setCoder(EventCoders.TransactionCoder.of());
+            ParDo.of(new ParseFn(kept.contains(ORDERS), kept.contains(PAYMENTS), kept.contains(TRANSACTIONS)))
+                .withOutputTags(DEAD_LETTERS, TupleTagList.of(kept)));
+    if (kept.contains(ORDERS)) {
+      parsed.get(ORDERS).setCoder(EventCoders.OrderCoder.of());
+    }
+    if (kept.contains(PAYMENTS)) {
+      parsed.get(PAYMENTS).setCoder(EventCoders.PaymentCoder.of());
+    }
+    if (kept.contains(TRANSACTIONS)) {
+      parsed.get(TRANSACTIONS).setCoder(EventCoders.TransactionCoder.of());
+    }
     parsed.get(DEAD_LETTERS).setCoder(EventCoders.DeadLetterCoder.of());
     return parsed;
   }
 
-  static final class ParseFn extends DoFn<String, Order> {
+  static final class ParseFn extends DoFn<String, DeadLetter> {
     private final Counter eventsIn = Metrics.counter(METRICS_NAMESPACE, "events_in");
     private final Counter parsedEvents = Metrics.counter(METRICS_NAMESPACE, "events_parsed");
     private final Counter deadLetters = Metrics.counter(METRICS_NAMESPACE, "dead_letters");
+    private final Counter notRead = Metrics.counter(METRICS_NAMESPACE, "events_not_read");
+    private final boolean orders;
+    private final boolean payments;
+    private final boolean transactions;
+
+    ParseFn(boolean orders, boolean payments, boolean transactions) {
+      this.orders = orders;
+      this.payments = payments;
+      this.transactions = transactions;
+    }
 
     @ProcessElement
     public void process(@Element String line, MultiOutputReceiver out) {
@@ -73,15 +123,23 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
       }
       parsedEvents.inc();
       if (event instanceof Order) {
-        Order order = (Order) event;
-        out.get(ORDERS).outputWithTimestamp(order, new Instant(order.getCreatedAtMillis()));
+        if (orders) {
+          Order order = (Order) event;
+          out.get(ORDERS).outputWithTimestamp(order, new Instant(order.getCreatedAtMillis()));
+          return;
+        }
       } else if (event instanceof Payment) {
-        Payment payment = (Payment) event;
-        out.get(PAYMENTS).outputWithTimestamp(payment, new Instant(payment.getPaidAtMillis()));
-      } else {
+        if (payments) {
+          Payment payment = (Payment) event;
+          out.get(PAYMENTS).outputWithTimestamp(payment, new Instant(payment.getPaidAtMillis()));
+          return;
+        }
+      } else if (transactions) {
         Transaction tx = (Transaction) event;
         out.get(TRANSACTIONS).outputWithTimestamp(tx, new Instant(tx.getCreatedAtMillis()));
+        return;
       }
+      notRead.inc();
     }
   }
 }

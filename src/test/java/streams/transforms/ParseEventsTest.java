@@ -1,0 +1,87 @@
+package streams.transforms;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.Rule;
+import org.junit.Test;
+import streams.model.DeadLetter;
+import streams.model.Order;
+
+/**
+ * {@link ParseEvents#keeping}: unread types are parsed and counted, malformed lines of any type are dead
+ * letters.
+ */
+public class ParseEventsTest {
+  private static final String ORDER =
+      "{\"type\":\"order\",\"order_id\":\"o-1\",\"user_id\":\"u-1\",\"amount\":\"19.90\",\"status\":\"PENDING\","
+          + "\"created_at\":\"2026-01-15T00:00:00.496Z\"}";
+  private static final String PAYMENT =
+      "{\"type\":\"payment\",\"payment_id\":\"p-1\",\"order_id\":\"o-1\",\"amount\":19.90,"
+          + "\"paid_at\":\"2026-01-15T00:00:10Z\"}";
+  private static final String TRANSACTION =
+      "{\"type\":\"transaction\",\"tx_id\":\"t-1\",\"account_id\":\"a-1\",\"amount\":121.62,"
+          + "\"created_at\":\"2026-01-15T02:00:00.060+02:00\"}";
+  private static final String BAD_PAYMENT = "{\"type\":\"payment\",\"payment_id\":\"p-2\"}";
+
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+
+  @Test
+  public void keepsTheChosenTypesCountsTheOthersAndDeadLettersEveryMalformedLine() {
+    PCollectionTuple events =
+        pipeline
+            .apply(Create.of(List.of(ORDER, PAYMENT, TRANSACTION, BAD_PAYMENT, "not json")))
+            .apply(ParseEvents.jsonLines().keeping(ParseEvents.ORDERS));
+    PAssert.that(
+            events
+                .get(ParseEvents.ORDERS)
+                .apply("OrderIds", MapElements.into(TypeDescriptors.strings()).via(Order::getOrderId)))
+        .containsInAnyOrder("o-1");
+    PAssert.that(
+            events
+                .get(ParseEvents.DEAD_LETTERS)
+                .apply("Raw", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::getRaw)))
+        .containsInAnyOrder(BAD_PAYMENT, "not json");
+    assertThrows(IllegalArgumentException.class, () -> events.get(ParseEvents.PAYMENTS));
+
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    assertEquals(5, counter(result, "events_in"));
+    assertEquals(3, counter(result, "events_parsed"));
+    assertEquals(2, counter(result, "dead_letters"));
+    assertEquals(2, counter(result, "events_not_read"));
+  }
+
+  @Test
+  public void refusesWhatIsNotAnEventType() {
+    assertThrows(
+        IllegalArgumentException.class, () -> ParseEvents.jsonLines().keeping(ParseEvents.DEAD_LETTERS));
+    assertThrows(IllegalArgumentException.class, () -> ParseEvents.jsonLines().keeping());
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ParseEvents.METRICS_NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+}
