@@ -39,6 +39,32 @@ engine_heap() {
   esac
 }
 
+# JIT flags of a batch run (file source) on an embedded engine, the rule of Engines.batchJitFlags: C1 only
+# (-XX:TieredStopAtLevel=1) for Spark, and for Flink when the input is under 32 MiB (or, generated, at most
+# 200 000 events); nothing for Direct, for streaming runs, or when JAVA_OPTS chooses the JIT tiers itself.
+# docs/performance.md (change 10) has the measurements.
+engine_jit() {
+  [[ "${JAVA_OPTS:-}" =~ Tiered(StopAtLevel|Compilation) ]] && return 0
+  local a input="" events=100000
+  for a in "$@"; do
+    case "$a" in
+      --source=kafka | --streaming | --streaming=true) return 0 ;;
+      --input=*) input="${a#--input=}" ;;
+      --events=*) events="${a#--events=}" ;;
+    esac
+  done
+  case "$(runner_of "$@" | tr '[:upper:]' '[:lower:]')" in
+    spark | sparkrunner) echo "-XX:TieredStopAtLevel=1" ;;
+    flink | flinkrunner)
+      if [[ -n "$input" ]]; then
+        [[ -f "$input" && "$(stat -c %s "$input")" -lt $((32 << 20)) ]] && echo "-XX:TieredStopAtLevel=1"
+      elif [[ "$events" =~ ^[0-9]+$ && "$events" -le 200000 ]]; then
+        echo "-XX:TieredStopAtLevel=1"
+      fi ;;
+  esac
+  return 0
+}
+
 # The jar manifest's Add-Opens as --add-opens flags, for JVMs started with -cp (the manifest applies to -jar only).
 jar_add_opens() {
   unzip -p "$JAR" META-INF/MANIFEST.MF | tr -d '\r' | awk '
@@ -73,14 +99,14 @@ run_jar_with_cds() {
   archive="$(cds_archive "$@")"
   # shellcheck disable=SC2046
   if [[ -z "$archive" ]]; then
-    exec java $(java_opts) $(engine_heap "$@") -jar "$JAR" "$@"
+    exec java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -jar "$JAR" "$@"
   elif [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then
-    exec java $(java_opts) $(engine_heap "$@") -XX:SharedArchiveFile="$archive" -Xshare:auto -jar "$JAR" "$@"
+    exec java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -XX:SharedArchiveFile="$archive" -Xshare:auto -jar "$JAR" "$@"
   fi
   mkdir -p "$(dirname "$archive")"
   local tmp="$archive.$$.tmp" rc=0
   # shellcheck disable=SC2046
-  java $(java_opts) $(engine_heap "$@") -XX:DumpLoadedClassList="$tmp.classlist" -jar "$JAR" "$@" || rc=$?
+  java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -XX:DumpLoadedClassList="$tmp.classlist" -jar "$JAR" "$@" || rc=$?
   # Only a run that started an engine makes a useful archive (a --help or a refused flag loads a few
   # thousand classes, a job 8 000 (Direct) to 13 000 (Flink)): below 6 000 classes nothing is recorded.
   if [[ "$rc" == 0 && -s "$tmp.classlist" && "$(wc -l < "$tmp.classlist")" -gt 6000 ]]; then

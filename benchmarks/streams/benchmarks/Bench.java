@@ -72,6 +72,9 @@ public final class Bench implements Callable<Integer> {
   /** The project root when started by scripts/bench: the Beam runs then go through scripts/run itself. */
   private static final String ROOT = System.getProperty("streams.root");
 
+  /** Size of the generated input. */
+  private long inputBytes = -1;
+
   static final List<String> CONFIGS = List.of("plain-java", "native-flink", "beam-flink", "beam-spark");
   private static final Pattern TRAILING_SECONDS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) s$");
 
@@ -114,6 +117,7 @@ public final class Bench implements Callable<Integer> {
     Path input = dir.resolve("events.jsonl");
     System.out.printf(Locale.ROOT, "generating %,d events (seed %d) ...%n", events, seed);
     EventGenerator.builder().events(events).seed(seed).build().writeTo(input);
+    inputBytes = Files.size(input);
     List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
     Map<String, List<String>> expected = new LinkedHashMap<>();
     for (String p : pipelines) {
@@ -204,6 +208,10 @@ public final class Bench implements Callable<Integer> {
         if (cmd.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
           cmd.add(cmd.indexOf("-cp"), Engines.EMBEDDED_ENGINE_HEAP);
         }
+        // ... and the same JIT flags as a Beam batch run on Flink over this input (scripts/run's rule).
+        if (!Engines.choosesJit(cmd)) {
+          cmd.addAll(cmd.indexOf("-cp"), Engines.batchJitFlags(Engines.FLINK, Files.size(input)));
+        }
       }
       if (config.startsWith("beam-")) {
         cmd.add("streams.runners.Cli");
@@ -287,6 +295,16 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** The markdown summary: medians (min–max) per configuration, then the ratios the targets are about. */
+  /** The JIT flags the engine runs got, in words. */
+  private String jitNote() {
+    if (Engines.choosesJit(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+      return "as given to this command";
+    }
+    String flinkJit = Engines.batchJitFlags(Engines.FLINK, inputBytes).isEmpty() ? "the JVM default" : Engines.QUICK_JIT;
+    return String.format(Locale.ROOT, "%s for Spark; for Flink, native and Beam, %s (input of %.1f MB; C1 only below %d MiB)",
+        Engines.QUICK_JIT, flinkJit, inputBytes / 1e6, Engines.SHORT_FLINK_INPUT_BYTES >> 20);
+  }
+
   String report(List<Run> runs, Path dir) {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "%n## scripts/bench --events=%d --pipelines=%s --repeat=%d%n%n", events, String.join(",", pipelines), repeat));
@@ -300,7 +318,8 @@ public final class Bench implements Callable<Integer> {
             + (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.startsWith("-Xmx"))
                 ? ""
                 : "; maximum heap of the Flink and Spark runs, native and Beam: " + Engines.EMBEDDED_ENGINE_HEAP
-                    + ", of plain Java: the JVM default")));
+                    + ", of plain Java: the JVM default")
+            + "; JIT: " + jitNote()));
     s.append("| pipeline | configuration | output = model | wall (s) | run phase (s) | peak RSS (MB) |\n");
     s.append("| --- | --- | --- | --- | --- | --- |\n");
     for (String p : pipelines) {

@@ -1,5 +1,6 @@
 package streams.compare;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -62,6 +63,7 @@ final class Launcher {
     cmd.add(javaBinary().toString());
     cmd.addAll(jvmFlags);
     cmd.addAll(engineHeap(jvmFlags, cliArgs));
+    cmd.addAll(engineJit(jvmFlags, cliArgs));
     if (jar != null) {
       cmd.add("-jar");
       cmd.add(jar.toString());
@@ -99,6 +101,36 @@ final class Launcher {
       return List.of();
     }
     return engine == Engines.DIRECT ? List.of() : List.of(Engines.EMBEDDED_ENGINE_HEAP);
+  }
+
+  /**
+   * The JIT flags scripts/run gives a batch run, {@link Engines#batchJitFlags} for the size of its {@code
+   * --input}, unless the flags already choose the JIT tiers; none for a streaming run.
+   */
+  static List<String> engineJit(List<String> flags, List<String> cliArgs) {
+    if (Engines.choosesJit(flags)) {
+      return List.of();
+    }
+    Engines engine;
+    try {
+      engine = Engines.fromArgs(cliArgs);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    long inputBytes = -1;
+    for (String a : cliArgs) {
+      if (a.equals("--source=kafka") || a.equals("--streaming") || a.equals("--streaming=true")) {
+        return List.of();
+      }
+      if (a.startsWith("--input=")) {
+        try {
+          inputBytes = Files.size(Paths.get(a.substring("--input=".length())));
+        } catch (IOException | RuntimeException e) {
+          inputBytes = -1;
+        }
+      }
+    }
+    return Engines.batchJitFlags(engine, inputBytes);
   }
 
   String describe() {

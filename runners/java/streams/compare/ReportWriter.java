@@ -555,6 +555,11 @@ final class ReportWriter {
                 ? gib(heap) + ", the same for every engine"
                 : "`" + Engines.EMBEDDED_ENGINE_HEAP + "` on Flink and Spark (what `scripts/run` gives the"
                     + " embedded engines), " + gib(heap) + " on Direct (the JVM default, 1/4 of the memory)")
+            + (Engines.choosesJit(flags)
+                ? ""
+                : "; JIT: `" + Engines.QUICK_JIT + "` (C1 only) on Spark batch runs, and on Flink batch runs"
+                    + " under " + (Engines.SHORT_FLINK_INPUT_BYTES >> 20) + " MiB of input, as `scripts/run`"
+                    + " gives them; the JVM default otherwise")
             + ". Peak RSS counts the whole process: heap, metaspace, threads, "
             + "direct and native memory (Flink's managed memory, Netty buffers).");
     b.add(
