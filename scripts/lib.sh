@@ -42,7 +42,7 @@ engine_heap() {
 # JIT flags of a batch run (file source) on an embedded engine, the rule of Engines.batchJitFlags: C1 only
 # (-XX:TieredStopAtLevel=1) for Spark, and for Flink when the input is under 32 MiB (or, generated, at most
 # 200 000 events); nothing for Direct, for streaming runs, or when JAVA_OPTS chooses the JIT tiers itself.
-# docs/performance.md (change 10) has the measurements.
+# docs/performance.md (change 11) has the measurements.
 engine_jit() {
   [[ "${JAVA_OPTS:-}" =~ Tiered(StopAtLevel|Compilation) ]] && return 0
   local a input="" events=100000

@@ -28,7 +28,7 @@ import streams.model.Transaction;
  *
  * <p>{@link #keeping} names the event types a pipeline reads: the others are parsed (a malformed line of any
  * type is a dead letter) and counted, not emitted. An unread output would still be materialised by some
- * runners, encoded and cached with the outputs that are read (docs/performance.md, change 8).
+ * runners, encoded and cached with the outputs that are read (docs/performance.md, change 10).
  *
  * <p>Each event is stamped with its own event time ({@code created_at} or {@code paid_at}). Sources must
  * therefore hand in elements whose timestamp is not later than the event time (files carry the minimum

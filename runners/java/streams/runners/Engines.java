@@ -43,7 +43,7 @@ public enum Engines {
 
   /**
    * The JIT flags of a batch run on an embedded engine, unless the user gives a -XX:TieredStopAtLevel or
-   * -XX:[+-]TieredCompilation (docs/performance.md, change 10, measured on 2 cores, alternating runs): with
+   * -XX:[+-]TieredCompilation (docs/performance.md, change 11, measured on 2 cores, alternating runs): with
    * C1 only, the C2 compiler threads no longer take the cores from the job. Spark batch is faster at every
    * size measured (1 000 events: 3.8 s run phase against 5.3-5.8 s; 1 000 000: 7.2-8.5 s against 10.3-12.8
    * s), Flink batch below about 200 000 events (100 000: 3.6-3.9 s against 5.2-5.4 s) but not above (join at
