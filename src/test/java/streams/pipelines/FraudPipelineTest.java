@@ -15,9 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -27,16 +24,16 @@ import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
+import org.junit.runners.Parameterized;
 import streams.generate.EventGenerator;
 import streams.model.FraudAlert;
 import streams.models.FraudModel;
 import streams.testing.Conformance;
+import streams.testing.Counters;
 import streams.testing.DisorderedStream;
 import streams.testing.TestRunner;
 import streams.transforms.DetectBursts;
-import streams.transforms.ParseEvents;
 
 /**
  * Event-time semantics of {@code fraud}, pinned with TestStream on every runner: threshold 5, window 60 s,
@@ -92,21 +89,6 @@ public class FraudPipelineTest {
     assertThat(
         Throwables.getStackTraceAsString(e),
         containsString("cannot yet be used with timers in the SparkRunner"));
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ParseEvents.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 
   @Test
@@ -222,7 +204,7 @@ public class FraudPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(0, counter(result, DetectBursts.LATE_DROPPED));
+    assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
   }
 
   @Test
@@ -248,7 +230,7 @@ public class FraudPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(1, counter(result, DetectBursts.LATE_DROPPED));
+    assertEquals(1, Counters.of(result, DetectBursts.LATE_DROPPED));
   }
 
   @Test
@@ -305,8 +287,8 @@ public class FraudPipelineTest {
     PipelineResult result = pipeline.run();
     // The account got fresh state twice: its first state had been cleared by the expiry timer before
     // t-5 arrived (otherwise t-5 would have replaced the burst in existing state). Both were cleared.
-    assertEquals(2, counter(result, DetectBursts.STATES_CREATED));
-    assertEquals(2, counter(result, DetectBursts.STATES_EXPIRED));
+    assertEquals(2, Counters.of(result, DetectBursts.STATES_CREATED));
+    assertEquals(2, Counters.of(result, DetectBursts.STATES_EXPIRED));
   }
 
   @Test
@@ -327,7 +309,7 @@ public class FraudPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(0, counter(result, DetectBursts.LATE_DROPPED));
+    assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
   }
 
   @Test
@@ -347,7 +329,7 @@ public class FraudPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(tooLate, counter(result, DetectBursts.LATE_DROPPED));
+    assertEquals(tooLate, Counters.of(result, DetectBursts.LATE_DROPPED));
   }
 
   static List<String> generated(int events, long seed) {

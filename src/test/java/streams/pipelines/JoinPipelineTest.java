@@ -16,9 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -28,15 +25,15 @@ import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
+import org.junit.runners.Parameterized;
 import streams.model.OrderPayment;
 import streams.models.JoinModel;
 import streams.testing.Conformance;
+import streams.testing.Counters;
 import streams.testing.DisorderedStream;
 import streams.testing.TestRunner;
 import streams.transforms.JoinPaymentsToOrders;
-import streams.transforms.ParseEvents;
 
 /**
  * Event-time semantics of {@code join}, pinned with TestStream on every runner: interval {@code [-10 s,
@@ -93,21 +90,6 @@ public class JoinPipelineTest {
     assertThat(
         Throwables.getStackTraceAsString(e),
         containsString("cannot yet be used with timers in the SparkRunner"));
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ParseEvents.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 
   @Test
@@ -190,8 +172,8 @@ public class JoinPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(3, counter(result, JoinPaymentsToOrders.BUFFERED));
-    assertEquals(3, counter(result, JoinPaymentsToOrders.EXPIRED));
+    assertEquals(3, Counters.of(result, JoinPaymentsToOrders.BUFFERED));
+    assertEquals(3, Counters.of(result, JoinPaymentsToOrders.EXPIRED));
   }
 
   @Test
@@ -235,7 +217,7 @@ public class JoinPipelineTest {
       PipelineResult result = pipeline.run();
       // Two accepted pairs, and each of the two too-late records either dropped or joined.
       assertEquals(
-          4, counter(result, JoinPaymentsToOrders.LATE_DROPPED) + counter(result, "results_out"));
+          4, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED) + Counters.of(result, "results_out"));
       return;
     }
     PAssert.that(out)
@@ -245,7 +227,7 @@ public class JoinPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(2, counter(result, JoinPaymentsToOrders.LATE_DROPPED));
+    assertEquals(2, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
   }
 
   @Test
@@ -268,7 +250,7 @@ public class JoinPipelineTest {
       return;
     }
     PipelineResult result = pipeline.run();
-    assertEquals(0, counter(result, JoinPaymentsToOrders.LATE_DROPPED));
-    assertEquals(counter(result, JoinPaymentsToOrders.BUFFERED), counter(result, JoinPaymentsToOrders.EXPIRED));
+    assertEquals(0, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
+    assertEquals(Counters.of(result, JoinPaymentsToOrders.BUFFERED), Counters.of(result, JoinPaymentsToOrders.EXPIRED));
   }
 }

@@ -11,16 +11,13 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
+import org.junit.runners.Parameterized;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.models.CompletedModel;
@@ -28,11 +25,11 @@ import streams.models.FraudModel;
 import streams.models.JoinModel;
 import streams.models.RevenueModel;
 import streams.testing.Conformance;
+import streams.testing.Counters;
 import streams.testing.OutputFiles;
 import streams.testing.TestRunner;
 import streams.transforms.DetectBursts;
 import streams.transforms.JoinPaymentsToOrders;
-import streams.transforms.ParseEvents;
 
 /**
  * {@code completed}, {@code fraud} and {@code join} in batch on each runner, over one generated mixed file
@@ -90,21 +87,6 @@ public class OrderPipelinesModelCheckTest {
     assertTrue("the input must hold malformed lines", deadLetters > 10);
   }
 
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ParseEvents.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
-  }
-
   @Test
   public void completedEqualsModel() throws Exception {
     Path out = TMP.getRoot().toPath().resolve("completed-" + runner);
@@ -117,10 +99,10 @@ public class OrderPipelinesModelCheckTest {
     Path out = TMP.getRoot().toPath().resolve("fraud-" + runner);
     PipelineResult result = run("fraud", FraudPipeline.Options.class, FraudPipeline::build, out);
     assertEqualsModel(FraudModel.expected(lines, 5, 60_000L), out, 20);
-    long created = counter(result, DetectBursts.STATES_CREATED);
+    long created = Counters.of(result, DetectBursts.STATES_CREATED);
     assertTrue("burst states created: " + created, created > 100);
-    assertEquals("every account's state expired by timer", created, counter(result, DetectBursts.STATES_EXPIRED));
-    assertEquals(0, counter(result, DetectBursts.LATE_DROPPED));
+    assertEquals("every account's state expired by timer", created, Counters.of(result, DetectBursts.STATES_EXPIRED));
+    assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
   }
 
   @Test
@@ -128,8 +110,8 @@ public class OrderPipelinesModelCheckTest {
     Path out = TMP.getRoot().toPath().resolve("join-" + runner);
     PipelineResult result = run("join", JoinPipeline.Options.class, JoinPipeline::build, out);
     assertEqualsModel(JoinModel.expected(lines, -10_000L, 300_000L), out, 100);
-    long buffered = counter(result, JoinPaymentsToOrders.BUFFERED);
-    assertEquals("every buffered record expired by timer", buffered, counter(result, JoinPaymentsToOrders.EXPIRED));
-    assertEquals(0, counter(result, JoinPaymentsToOrders.LATE_DROPPED));
+    long buffered = Counters.of(result, JoinPaymentsToOrders.BUFFERED);
+    assertEquals("every buffered record expired by timer", buffered, Counters.of(result, JoinPaymentsToOrders.EXPIRED));
+    assertEquals(0, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
   }
 }

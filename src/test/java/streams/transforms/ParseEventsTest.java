@@ -5,9 +5,6 @@ import static org.junit.Assert.assertThrows;
 
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -18,6 +15,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import streams.model.DeadLetter;
 import streams.model.Order;
+import streams.testing.Counters;
 
 /**
  * {@link ParseEvents#keeping}: unread types are parsed and counted, malformed lines of any type are dead
@@ -57,10 +55,10 @@ public class ParseEventsTest {
 
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    assertEquals(5, counter(result, "events_in"));
-    assertEquals(3, counter(result, "events_parsed"));
-    assertEquals(2, counter(result, "dead_letters"));
-    assertEquals(2, counter(result, "events_not_read"));
+    assertEquals(5, Counters.of(result, "events_in"));
+    assertEquals(3, Counters.of(result, "events_parsed"));
+    assertEquals(2, Counters.of(result, "dead_letters"));
+    assertEquals(2, Counters.of(result, "events_not_read"));
   }
 
   @Test
@@ -70,18 +68,4 @@ public class ParseEventsTest {
     assertThrows(IllegalArgumentException.class, () -> ParseEvents.jsonLines().keeping());
   }
 
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ParseEvents.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
-  }
 }
