@@ -103,7 +103,10 @@ public class RevenuePipelineTest {
             .advanceWatermarkToInfinity();
     PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
     PAssert.that(out).inOnTimePane(WINDOW).containsInAnyOrder(pane("u-1", 3, 700, "ON_TIME", 0, false));
-    PAssert.that(out).containsInAnyOrder(pane("u-1", 3, 700, "ON_TIME", 0, false));
+    // The window closes (allowed lateness over) with one final pane carrying the total.
+    PAssert.that(out).inFinalPane(WINDOW).containsInAnyOrder(pane("u-1", 3, 700, "LATE", 1, true));
+    PAssert.that(out)
+        .containsInAnyOrder(pane("u-1", 3, 700, "ON_TIME", 0, false), pane("u-1", 3, 700, "LATE", 1, true));
     pipeline.run();
   }
 
@@ -118,7 +121,11 @@ public class RevenuePipelineTest {
     PCollection<UserRevenue> out = revenue(options("final", "PT10M"), events);
     PAssert.that(out).inOnTimePane(WINDOW).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
     // The late pane carries the accumulated value.
-    PAssert.that(out).inLatePane(WINDOW).containsInAnyOrder(pane("u-1", 3, 2000, "LATE", 1, false));
+    PAssert.that(out)
+        .inLatePane(WINDOW)
+        .containsInAnyOrder(pane("u-1", 3, 2000, "LATE", 1, false), pane("u-1", 3, 2000, "LATE", 2, true));
+    // Exactly one pane is final, the last: the closing pane, even though it brings no new order.
+    PAssert.that(out).inFinalPane(WINDOW).containsInAnyOrder(pane("u-1", 3, 2000, "LATE", 2, true));
     pipeline.run();
   }
 
@@ -139,10 +146,15 @@ public class RevenuePipelineTest {
             + " window's state was already garbage-collected it re-opens as a new pane counting 1 order")) {
       PAssert.that(out)
           .containsInAnyOrder(
-              pane("u-1", 2, 1550, "ON_TIME", 0, false), pane("u-1", 1, 450, "ON_TIME", 0, false));
+              pane("u-1", 2, 1550, "ON_TIME", 0, false),
+              pane("u-1", 2, 1550, "LATE", 1, true),
+              pane("u-1", 1, 450, "ON_TIME", 0, false),
+              pane("u-1", 1, 450, "LATE", 1, true));
     } else {
-      // The final pane is unchanged: the order 15 minutes behind the window's end is dropped.
-      PAssert.that(out).containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false));
+      // The window closed at 70 minutes with its final pane; the order 15 minutes behind the window's end
+      // is dropped.
+      PAssert.that(out)
+          .containsInAnyOrder(pane("u-1", 2, 1550, "ON_TIME", 0, false), pane("u-1", 2, 1550, "LATE", 1, true));
     }
     pipeline.run();
   }
@@ -171,7 +183,8 @@ public class RevenuePipelineTest {
         .containsInAnyOrder(
             pane("u-1", 1, 100, "EARLY", 0, false),
             pane("u-1", 2, 300, "EARLY", 1, false),
-            pane("u-1", 2, 300, "ON_TIME", 2, false));
+            pane("u-1", 2, 300, "ON_TIME", 2, false),
+            pane("u-1", 2, 300, "LATE", 3, true));
     if (rejected) {
       RuntimeException e = assertThrows(RuntimeException.class, () -> pipeline.run());
       assertThat(Throwables.getStackTraceAsString(e), containsString("Advancing Processing time is not supported"));
@@ -190,7 +203,10 @@ public class RevenuePipelineTest {
             .advanceWatermarkToInfinity();
     PCollection<UserRevenue> out = revenue(options("complete", "PT10M"), events);
     PAssert.that(out)
-        .containsInAnyOrder(pane("u-1", 1, 1000, "ON_TIME", 0, false), pane("u-1", 2, 1500, "LATE", 1, false));
+        .containsInAnyOrder(
+            pane("u-1", 1, 1000, "ON_TIME", 0, false),
+            pane("u-1", 2, 1500, "LATE", 1, false),
+            pane("u-1", 2, 1500, "LATE", 2, true));
     pipeline.run();
   }
 }
