@@ -65,12 +65,21 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setIdleTimeout(String value);
 
   @Description(
-      "unbounded (default: a streaming job that runs until cancelled) or bounded (a labelled batch"
-          + " mode: reads at most --maxRecords records or for --maxReadTime, then ends; no late data).")
+      "unbounded (default: a streaming job that runs until stopped), toEnd (a streaming job over what the"
+          + " topics hold when it starts: it ends by itself once every partition is read to that end, every"
+          + " window closed) or bounded (a labelled batch mode: reads at most --maxRecords records or for"
+          + " --maxReadTime, then ends; no late data).")
   @Default.String("unbounded")
   String getReadMode();
 
   void setReadMode(String value);
+
+  @Description(
+      "Streaming Kafka read: once this file exists, each partition ends when it has read what its broker"
+          + " holds, and the job drains (windows close, buffers are decided). Set by scripts/run.")
+  String getDrainSignal();
+
+  void setDrainSignal(String value);
 
   @Description("--readMode=bounded: stop after this many records in all (split across partitions).")
   Long getMaxRecords();

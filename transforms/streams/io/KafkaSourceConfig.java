@@ -14,9 +14,13 @@ import streams.transforms.Durations;
  * raises {@link IllegalArgumentException} with one line naming the flag.
  */
 public final class KafkaSourceConfig implements Serializable {
-  /** unbounded: a streaming job until cancelled. bounded: a labelled batch mode that ends by itself. */
+  /**
+   * unbounded: a streaming job until stopped. toEnd: a streaming job over the topics' content at start,
+   * that ends by itself ({@link ReadEnd}). bounded: a labelled batch mode that ends by itself.
+   */
   public enum ReadMode {
     UNBOUNDED,
+    TO_END,
     BOUNDED
   }
 
@@ -106,11 +110,13 @@ public final class KafkaSourceConfig implements Serializable {
     switch (v) {
       case "unbounded":
         return ReadMode.UNBOUNDED;
+      case "toend":
+        return ReadMode.TO_END;
       case "bounded":
         return ReadMode.BOUNDED;
       default:
         throw new IllegalArgumentException(
-            "--readMode=" + value + " is not a read mode; allowed: unbounded, bounded");
+            "--readMode=" + value + " is not a read mode; allowed: unbounded, toEnd, bounded");
     }
   }
 

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -13,6 +15,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import streams.transforms.ParseEvents;
 
 /**
  * The event source of every pipeline: JSON Lines from files ({@code --source=file --input=PATH}, bounded)
@@ -33,10 +36,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   private final String filePattern;
   private final KafkaSourceConfig kafka;
+  private final ReadEnd end;
 
-  private ReadEvents(String filePattern, KafkaSourceConfig kafka) {
+  private ReadEvents(String filePattern, KafkaSourceConfig kafka, ReadEnd end) {
     this.filePattern = filePattern;
     this.kafka = kafka;
+    this.end = end;
   }
 
   /** The source the options choose: {@code --source=file} reads {@code input}, {@code kafka} the topics. */
@@ -49,7 +54,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
         }
         return fromFiles(input);
       case "kafka":
-        return fromKafka(KafkaSourceConfig.from(options));
+        return fromKafka(KafkaSourceConfig.from(options)).drainedBy(options.getDrainSignal());
       default:
         throw new IllegalArgumentException(
             "--source=" + options.getSource() + " is not a source; allowed: file, kafka");
@@ -57,11 +62,16 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   }
 
   public static ReadEvents fromFiles(String filePattern) {
-    return new ReadEvents(filePattern, null);
+    return new ReadEvents(filePattern, null, null);
   }
 
   public static ReadEvents fromKafka(KafkaSourceConfig config) {
-    return new ReadEvents(null, config);
+    return new ReadEvents(null, config, ReadEnd.onDrain(null));
+  }
+
+  /** A Kafka read that ends, and lets the job drain, once the file {@code drainSignal} exists. */
+  public ReadEvents drainedBy(String drainSignal) {
+    return kafka == null ? this : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal));
   }
 
   public boolean isKafka() {
@@ -73,6 +83,10 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     if (kafka == null) {
       return begin.apply("ReadEventLines", ReadEventLines.from(filePattern));
     }
+    ReadEnd readEnd =
+        kafka.readMode() == KafkaSourceConfig.ReadMode.TO_END
+            ? end.atCurrentEnd(kafka.bootstrapServers(), kafka.topics())
+            : end;
     KafkaIO.Read<byte[], byte[]> read =
         KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(kafka.bootstrapServers())
@@ -84,7 +98,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))
             .withTimestampPolicyFactory(
-                EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout()));
+                readEnd.wrap(EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout())));
     if (kafka.readMode() == KafkaSourceConfig.ReadMode.BOUNDED) {
       // Both limits: a count alone is split across partitions and waits forever for a partition that
       // cannot supply its share.
@@ -95,14 +109,26 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     }
     return begin
         .apply("ReadKafka", read)
-        .apply("RecordValues", ParDo.of(new ValueAsTextFn()))
+        .apply("RecordValues", ParDo.of(new ValueAsTextFn(readEnd)))
         .setCoder(StringUtf8Coder.of());
   }
 
   /** The record's value as UTF-8 text; a record without a value becomes an empty line (a dead letter). */
   static final class ValueAsTextFn extends DoFn<KafkaRecord<byte[], byte[]>, String> {
+    private final Counter afterEnd = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "records_after_end");
+    private final ReadEnd end;
+
+    ValueAsTextFn(ReadEnd end) {
+      this.end = end;
+    }
+
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<String> out) {
+      if (end.beyondEnd(record)) {
+        // --readMode=toEnd: appended after the job started; left for the next run.
+        afterEnd.inc();
+        return;
+      }
       byte[] value = record.getKV().getValue();
       out.output(value == null ? "" : new String(value, StandardCharsets.UTF_8));
     }

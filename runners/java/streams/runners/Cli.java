@@ -20,6 +20,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -27,6 +28,7 @@ import org.joda.time.Duration;
 import streams.generate.EventGenerator;
 import streams.io.KafkaSourceConfig;
 import streams.io.OutputDirs;
+import streams.io.ReadEnd;
 import streams.io.SinkConfig;
 import streams.pipelines.StreamsOptions;
 import streams.transforms.Durations;
@@ -112,6 +114,22 @@ public final class Cli {
     boolean unboundedKafka =
         fromKafka && !"bounded".equalsIgnoreCase(String.valueOf(options.getReadMode()).trim());
     boolean streaming = options.as(StreamingOptions.class).isStreaming() || unboundedKafka;
+    boolean drain = parseStop(run.getStop());
+    Duration drainTimeout = Durations.parsePositive("drainTimeout", run.getDrainTimeout());
+    Path drainSignal = null;
+    if (streaming && fromKafka && drain) {
+      if (options.getDrainSignal() == null || options.getDrainSignal().isBlank()) {
+        options.setDrainSignal(
+            Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams-drain-" + options.getJobName())
+                .toString());
+      }
+      drainSignal = Paths.get(options.getDrainSignal());
+      try {
+        Files.deleteIfExists(drainSignal);
+      } catch (IOException e) {
+        throw new UsageException("cannot clear --drainSignal=" + drainSignal + ": " + e.getMessage());
+      }
+    }
     if (streaming) {
       engine.configureStreaming(options, rest);
     } else if (stopAfter != null || stopWhenIdle != null) {
@@ -150,22 +168,62 @@ public final class Cli {
     PipelineResult result;
     Map<String, Long> counters;
     String ending = "";
+    PipelineResult.State state = null;
     try {
       if (streaming) {
         result = JobControl.start(pipeline, Duration.standardMinutes(2));
         Thread cancelOnExit = new Thread(() -> cancelQuietly(result), "cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        Interrupts interrupts = Interrupts.install(drainSignal != null);
         JobControl.Ending end;
+        Map<String, Long> seen;
         try (Progress progress = progressOf(result, options, fromKafka, toKafka)) {
-          end = JobControl.await(result, stopAfter, stopWhenIdle, progress, out);
+          end =
+              JobControl.await(
+                  result, stopAfter, stopWhenIdle, progress, out, interrupts::requested, engine.drainSettle(options));
+          if (end == JobControl.Ending.SPARK_INPUT_ENDED) {
+            state = PipelineResult.State.DONE;
+          } else if (end != JobControl.Ending.FINISHED) {
+            String why =
+                end == JobControl.Ending.STOPPED_WHEN_IDLE
+                    ? "idle for " + stopWhenIdle
+                    : end == JobControl.Ending.INTERRUPTED ? "interrupted" : "after " + stopAfter;
+            if (drainSignal != null) {
+              out.println("draining (" + why + "): the sources finish at what the topics hold, open windows"
+                  + " and buffers emit their results ...");
+              Path signal = drainSignal;
+              List<String> topics = KafkaSourceConfig.from(options).topics();
+              Runnable request =
+                  () -> {
+                    try {
+                      ReadEnd.requestDrain(signal, options.getBootstrapServers(), topics);
+                    } catch (IOException e) {
+                      throw new IllegalStateException(
+                          "cannot write the drain signal " + signal + ": " + e.getMessage(), e);
+                    }
+                  };
+              if (JobControl.drain(result, request, drainTimeout, engine.drainSettle(options), progress)) {
+                ending = " (drained: " + why + ")";
+                state = PipelineResult.State.DONE;
+              } else {
+                ending = " (" + why + "; not drained within " + drainTimeout + ": cancelled, open state lost)";
+                JobControl.cancel(result, Duration.standardMinutes(1));
+                state = PipelineResult.State.CANCELLED;
+              }
+            } else {
+              ending = " (stopped " + why + ": cancelled)";
+              JobControl.cancel(result, Duration.standardMinutes(1));
+              state = PipelineResult.State.CANCELLED;
+            }
+          }
+          seen = progress.lastCounters();
         }
         counters = counters(result);
-        if (end != JobControl.Ending.FINISHED) {
-          ending = end == JobControl.Ending.STOPPED_WHEN_IDLE
-              ? " (stopped: idle for " + stopWhenIdle + ")"
-              : " (stopped after " + stopAfter + ")";
-          JobControl.cancel(result, Duration.standardMinutes(1));
+        if (counters.isEmpty()) {
+          // A detached Flink job no longer answers once it has ended: its last counters seen while it ran.
+          counters = seen;
         }
+        interrupts.close();
         Runtime.getRuntime().removeShutdownHook(cancelOnExit);
       } else {
         result = pipeline.run();
@@ -176,7 +234,9 @@ public final class Cli {
       throw new JobFailedException(name + " failed on " + engine + ": " + rootCause(e));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    PipelineResult.State state = ending.isEmpty() ? stateOf(result) : PipelineResult.State.CANCELLED;
+    if (state == null) {
+      state = stateOf(result);
+    }
     String counts =
         counters.isEmpty()
             ? "no counts (the runner reports no metrics for this job)"
@@ -197,6 +257,13 @@ public final class Cli {
       out.println("results: " + options.getOutput() + " (*." + ext + ")");
       out.println("dead letters: " + OutputDirs.deadLetterDir(options.getOutput()) + " (*." + ext + ")");
     }
+    if (drainSignal != null) {
+      try {
+        Files.deleteIfExists(drainSignal);
+      } catch (IOException e) {
+        // A leftover empty file in the temporary folder; the next run of this job name clears it.
+      }
+    }
     return state == PipelineResult.State.DONE || !ending.isEmpty() ? 0 : 1;
   }
 
@@ -213,6 +280,10 @@ public final class Cli {
   }
 
   private static PipelineResult.State stateOf(PipelineResult result) {
+    FlinkJobs flink = JobControl.flinkJob(result);
+    if (flink != null && flink.endState() != null) {
+      return flink.endState();
+    }
     try {
       return result.getState();
     } catch (RuntimeException e) {
@@ -225,6 +296,19 @@ public final class Cli {
       JobControl.cancel(result, Duration.standardSeconds(20));
     } catch (RuntimeException e) {
       // The process is ending anyway.
+    }
+  }
+
+  /** {@code --stop}: true for drain, false for cancel. */
+  static boolean parseStop(String value) {
+    String v = value == null ? "drain" : value.trim().toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "drain":
+        return true;
+      case "cancel":
+        return false;
+      default:
+        throw new UsageException("--stop=" + value + " is not a way to stop; allowed: drain, cancel");
     }
   }
 
@@ -302,10 +386,13 @@ public final class Cli {
   static Map<String, Long> counters(PipelineResult result) {
     Map<String, Long> values = new TreeMap<>();
     try {
+      FlinkJobs flink = JobControl.flinkJob(result);
+      MetricResults all = flink == null ? result.metrics() : flink.metrics();
+      if (all == null) {
+        return values;
+      }
       MetricQueryResults metrics =
-          result
-              .metrics()
-              .queryMetrics(
+          all.queryMetrics(
                   MetricsFilter.builder()
                       .addNameFilter(MetricNameFilter.inNamespace(ParseEvents.METRICS_NAMESPACE))
                       .build());

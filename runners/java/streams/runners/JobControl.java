@@ -1,6 +1,7 @@
 package streams.runners;
 
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.spark.SparkPipelineResult;
+import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.joda.time.Duration;
@@ -23,21 +26,42 @@ import org.joda.time.Duration;
 public final class JobControl {
   private static final long POLL_MILLIS = 1_000;
 
+  /** The detached Flink jobs this JVM started, by result: their end and counters ({@link FlinkJobs}). */
+  private static final Map<PipelineResult, FlinkJobs> FLINK_JOBS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private JobControl() {}
+
+  /** The detached Flink job behind {@code result}, if it is one this JVM started. */
+  static FlinkJobs flinkJob(PipelineResult result) {
+    return FLINK_JOBS.get(result);
+  }
 
   /** Why the job ended. */
   public enum Ending {
     FINISHED,
+    /** Spark: every source reached the end of its input (--readMode=toEnd), the context was stopped. */
+    SPARK_INPUT_ENDED,
     STOPPED_AFTER_DEADLINE,
-    STOPPED_WHEN_IDLE
+    STOPPED_WHEN_IDLE,
+    INTERRUPTED
   }
 
   /** {@code pipeline.run()}, failing if it has not returned within {@code timeout} (a blocking runner). */
   public static PipelineResult start(Pipeline pipeline, Duration timeout) {
     ExecutorService starter = Executors.newSingleThreadExecutor(daemon("job-start"));
     try {
+      if (pipeline.getOptions().getRunner().getSimpleName().contains("Spark")) {
+        // Spark's watermarks live in a static holder: a job started earlier in this JVM left its own.
+        GlobalWatermarkHolder.clear();
+      }
       Future<PipelineResult> result = starter.submit(() -> pipeline.run());
-      return result.get(timeout.getMillis(), TimeUnit.MILLISECONDS);
+      PipelineResult started = result.get(timeout.getMillis(), TimeUnit.MILLISECONDS);
+      FlinkJobs flink = FlinkJobs.of(started);
+      if (flink != null) {
+        FLINK_JOBS.put(started, flink);
+      }
+      return started;
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "the runner did not return from run() within " + timeout.getStandardSeconds() + " s", e);
@@ -59,7 +83,13 @@ public final class JobControl {
    * input and output). A progress line goes to {@code out} every 10 s.
    */
   static Ending await(
-      PipelineResult result, Duration stopAfter, Duration stopWhenIdle, Progress progress, PrintStream out) {
+      PipelineResult result,
+      Duration stopAfter,
+      Duration stopWhenIdle,
+      Progress progress,
+      PrintStream out,
+      java.util.function.BooleanSupplier interrupted,
+      Duration sparkSettle) {
     long start = System.currentTimeMillis();
     long lastChange = start;
     long lastLine = start;
@@ -70,6 +100,15 @@ public final class JobControl {
       PipelineResult.State state = poll(result);
       if (state != null && state.isTerminal()) {
         return Ending.FINISHED;
+      }
+      if (interrupted.getAsBoolean()) {
+        return Ending.INTERRUPTED;
+      }
+      if (result instanceof SparkPipelineResult && sparkWatermarkAtEnd()) {
+        // Spark's streaming context never ends by itself: the input has ended, let the last windows fire.
+        settle(progress, sparkSettle);
+        cancel(result, Duration.standardMinutes(1));
+        return Ending.SPARK_INPUT_ENDED;
       }
       long now = System.currentTimeMillis();
       if (stopAfter != null && now - start >= stopAfter.getMillis()) {
@@ -98,6 +137,83 @@ public final class JobControl {
   }
 
   /**
+   * Drains the job: {@code request} writes the drain signal, on which every Kafka partition ends once it
+   * has read what its broker holds ({@code streams.io.ReadEnd}); its watermark goes to the end of time, so every window
+   * closes and every buffer is decided by its timers. Flink and Direct then finish the job by themselves.
+   * Spark's streaming context never ends by itself: once Spark's global watermark of every source has
+   * reached the end of time, {@code settle} (a few micro-batches) lets the last windows fire, then the
+   * context is stopped gracefully. Returns false if that did not happen within {@code timeout} (the caller
+   * then cancels).
+   */
+  static boolean drain(
+      PipelineResult result, Runnable request, Duration timeout, Duration settle, Progress progress) {
+    request.run();
+    long deadline = System.currentTimeMillis() + timeout.getMillis();
+    if (result instanceof SparkPipelineResult) {
+      while (!sparkWatermarkAtEnd()) {
+        if (System.currentTimeMillis() >= deadline) {
+          return false;
+        }
+        PipelineResult.State state = poll(result);
+        if (state != null && state.isTerminal()) {
+          return state == PipelineResult.State.DONE;
+        }
+      }
+      settle(progress, settle);
+      cancel(result, Duration.standardMinutes(1));
+      return true;
+    }
+    while (System.currentTimeMillis() < deadline) {
+      PipelineResult.State state = poll(result);
+      if (state != null && state.isTerminal()) {
+        return state == PipelineResult.State.DONE;
+      }
+    }
+    return false;
+  }
+
+  /** True once Spark's watermark of every source of this JVM's streaming job is at the end of time. */
+  private static boolean sparkWatermarkAtEnd() {
+    Map<Integer, GlobalWatermarkHolder.SparkWatermarks> marks = GlobalWatermarkHolder.get(POLL_MILLIS);
+    if (marks == null || marks.isEmpty()) {
+      return false;
+    }
+    for (GlobalWatermarkHolder.SparkWatermarks w : marks.values()) {
+      if (w.getHighWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Spark, input ended: its last windows fire and its file sinks write in the micro-batches that follow the
+   * one that published the end-of-time watermark (each grouping lags a batch). Waits until the job's
+   * counters and outputs have not changed for {@code quiet}, at most five minutes.
+   */
+  private static void settle(Progress progress, Duration quiet) {
+    long deadline = System.currentTimeMillis() + 300_000;
+    String last = progress.take().fingerprint();
+    long lastChange = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline && System.currentTimeMillis() - lastChange < quiet.getMillis()) {
+      sleep(POLL_MILLIS);
+      String now = progress.take().fingerprint();
+      if (!now.equals(last)) {
+        last = now;
+        lastChange = System.currentTimeMillis();
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * The job's state after at most a second. Spark's streaming result only learns its state inside {@code
    * waitUntilFinish}; the other engines answer {@code getState()} directly (a detached Flink job's {@code
    * waitUntilFinish} sleeps five seconds between checks).
@@ -105,6 +221,16 @@ public final class JobControl {
   private static PipelineResult.State poll(PipelineResult result) {
     if (result instanceof SparkPipelineResult) {
       return result.waitUntilFinish(Duration.millis(POLL_MILLIS));
+    }
+    FlinkJobs flink = FLINK_JOBS.get(result);
+    if (flink != null) {
+      // The per-job mini-cluster is gone once the job ends: its execution result tells how it ended.
+      PipelineResult.State end = flink.endState();
+      if (end == null) {
+        sleep(POLL_MILLIS);
+        return PipelineResult.State.RUNNING;
+      }
+      return end;
     }
     PipelineResult.State state = result.getState();
     if (state == null || !state.isTerminal()) {

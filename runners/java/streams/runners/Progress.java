@@ -32,6 +32,7 @@ final class Progress implements AutoCloseable {
   private final List<String> inputTopics;
   private final List<String> outputTopics;
   private final Path outputDir;
+  private Map<String, Long> lastCounters = Map.of();
 
   Progress(
       PipelineResult result,
@@ -96,9 +97,18 @@ final class Progress implements AutoCloseable {
     }
   }
 
+  /** The counters of the last observation that had any (empty if none had). */
+  Map<String, Long> lastCounters() {
+    return lastCounters;
+  }
+
   Snapshot take() {
+    Map<String, Long> now = counters.get();
+    if (!now.isEmpty()) {
+      lastCounters = now;
+    }
     return new Snapshot(
-        counters.get(),
+        now,
         inputTopics.isEmpty() || consumer == null ? -1 : endOffsets(inputTopics),
         outputTopics.isEmpty() || consumer == null ? -1 : endOffsets(outputTopics),
         outputDir == null ? -1 : countFiles(outputDir));

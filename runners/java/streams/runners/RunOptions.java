@@ -5,8 +5,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * How long the command line lets a streaming job run. A job reading Kafka unbounded never finishes by
- * itself; with these options it is cancelled once it has run long enough or has gone quiet, and the run
- * summary is printed. Without them it runs until the process is stopped (Ctrl-C cancels the job).
+ * itself; with these options it is stopped once it has run long enough or has gone quiet, and the run
+ * summary is printed. Without them it runs until Ctrl-C. Stopping drains by default ({@code --stop}).
  */
 public interface RunOptions extends PipelineOptions {
   @Description(
@@ -22,4 +22,19 @@ public interface RunOptions extends PipelineOptions {
   String getStopWhenIdle();
 
   void setStopWhenIdle(String value);
+
+  @Description(
+      "How --stopAfter, --stopWhenIdle and Ctrl-C end a streaming Kafka job: drain (default: the sources"
+          + " finish at what the topics hold, every open window, fraud buffer and join buffer emits what it"
+          + " must, then the job ends) or cancel (stop at once; open state is lost).")
+  @org.apache.beam.sdk.options.Default.String("drain")
+  String getStop();
+
+  void setStop(String value);
+
+  @Description("--stop=drain: cancel the job if it has not drained within this long (ISO-8601).")
+  @org.apache.beam.sdk.options.Default.String("PT2M")
+  String getDrainTimeout();
+
+  void setDrainTimeout(String value);
 }

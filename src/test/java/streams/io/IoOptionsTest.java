@@ -80,7 +80,7 @@ public class IoOptionsTest {
         containsString("--maxRecords only applies to --readMode=bounded"));
     assertThat(
         error(() -> KafkaSourceConfig.from(options("--topic=t", "--bootstrapServers=h:1", "--readMode=batch"))),
-        containsString("allowed: unbounded, bounded"));
+        containsString("allowed: unbounded, toEnd, bounded"));
   }
 
   @Test

@@ -55,7 +55,7 @@ public class CliKafkaTest {
                 "--stopAfter=PT2M"),
             out));
     String summary = console.toString(StandardCharsets.UTF_8);
-    assertThat(summary, containsString("(stopped: idle for PT5S)"));
+    assertThat(summary, containsString("(drained: idle for PT5S)"));
     assertThat(summary, containsString(EVENTS + " events in"));
     List<String> expected = new ArrayList<>(CompletedModel.expected(generated));
     expected.sort(null);
