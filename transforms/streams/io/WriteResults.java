@@ -32,9 +32,9 @@ public final class WriteResults {
         {
           String dir = sink.outputDir();
           FlushPanes.every(json, sink.flushInterval())
-              .apply("WriteResults", WriteJsonLines.to(dir, "results"));
+              .apply("WriteResults", WriteJsonLines.to(dir, OutputDirs.RESULTS_PREFIX));
           FlushPanes.every(deadLetters, sink.flushInterval())
-              .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), "dead-letters"));
+              .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX));
           return;
         }
       case KAFKA:
@@ -54,10 +54,10 @@ public final class WriteResults {
           String dir = sink.outputDir();
           json.apply(
               "WriteResults",
-              WriteParquet.json(schema, dir, "results").withFlushInterval(sink.flushInterval()));
+              WriteParquet.json(schema, dir, OutputDirs.RESULTS_PREFIX).withFlushInterval(sink.flushInterval()));
           deadLetters.apply(
               "WriteDeadLetters",
-              WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), "dead-letters")
+              WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX)
                   .withFlushInterval(sink.flushInterval()));
           return;
         }

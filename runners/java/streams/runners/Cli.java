@@ -132,9 +132,9 @@ public final class Cli {
     });
     if (options.getOutput() != null && !toKafka) {
       try {
-        OutputDirs.clean(options.getOutput());
-      } catch (IOException e) {
-        throw new UsageException("cannot clean --output=" + options.getOutput() + ": " + e.getMessage());
+        OutputDirs.prepare(options.getOutput(), fromKafka ? List.of() : inputFiles(options.getInput()), options.getArchive());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
       }
     }
 
@@ -267,6 +267,24 @@ public final class Cli {
     return m.split("\n")[0];
   }
 
+  /** The local files an input pattern matches (for the output folder's checks). */
+  private static List<Path> inputFiles(String input) {
+    List<Path> files = new ArrayList<>();
+    try {
+      MatchResult match = FileSystems.match(input, EmptyMatchTreatment.ALLOW);
+      if (match.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata m : match.metadata()) {
+          if (m.resourceId().getScheme().equals("file")) {
+            files.add(Paths.get(m.resourceId().toString()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UsageException("--input=" + input + " cannot be read: " + e.getMessage());
+    }
+    return files;
+  }
+
   private static void requireInputExists(String input) {
     try {
       MatchResult match = FileSystems.match(input, EmptyMatchTreatment.ALLOW);
@@ -344,7 +362,8 @@ public final class Cli {
     out.println("Common options:");
     out.println("  --runner=NAME        " + Engines.ALLOWED + "; default flink (embedded)");
     out.println("  --input=PATH         JSON Lines file or glob (batch); default: --events generated events");
-    out.println("  --output=DIR         results in DIR/*.jsonl, dead letters in DIR/dead-letter/");
+    out.println("  --output=DIR         results in DIR/results-*.jsonl, dead letters in DIR/dead-letter/");
+    out.println("                       (a new, empty or earlier output folder: files the project did not write are never deleted)");
     out.println("  --events=N --seed=S  size and seed of the generated input (default 100000, 42)");
     out.println("  --source=kafka --bootstrapServers=H:P --topic=T [--maxOutOfOrderness=PT5S] [--idleTimeout=PT10S]");
     out.println("                       read Kafka (a streaming job); --readMode=bounded --maxRecords=N is a batch run");
