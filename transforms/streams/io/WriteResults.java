@@ -8,8 +8,8 @@ import org.apache.beam.sdk.values.PCollection;
  * <ul>
  *   <li>{@code files}: JSON Lines, {@code DIR/results-*.jsonl} and {@code DIR/dead-letter/*.jsonl} (as {@link
  *       Results#writeTo}), per window and pane when the input is unbounded;
- *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the result's key ({@link
- *       ResultSchema#keyField()}), dead letters ({@code {"raw","error"}}, no key) on {@code
+ *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the fields that identify
+ *       the row ({@link ResultSchema#keyFields()}, as {@link WriteToKafka#keyedBy} formats them), dead letters ({@code {"raw","error"}}, no key) on {@code
  *       --deadLetterTopic}; with {@code --exactlyOnce} both through KafkaIO's transactional sink;
  *   <li>{@code parquet}: Parquet files of {@link ResultSchema#avroSchema()} under {@code DIR}, one folder per
  *       window ({@link WriteParquet}), dead letters as Parquet in {@code DIR/dead-letter}.
@@ -39,7 +39,7 @@ public final class WriteResults {
         }
       case KAFKA:
         {
-          WriteToKafka out = WriteToKafka.to(sink.bootstrapServers(), sink.outputTopic()).keyedBy(schema.keyField());
+          WriteToKafka out = WriteToKafka.to(sink.bootstrapServers(), sink.outputTopic()).keyedBy(schema.keyFields());
           WriteToKafka dead = WriteToKafka.to(sink.bootstrapServers(), sink.deadLetterTopic());
           if (sink.exactlyOnce()) {
             out = out.exactlyOnce(sink.numShards(), sink.sinkGroupId(sink.outputTopic()));
