@@ -102,6 +102,9 @@ public final class Cli {
     } else {
       requireInputExists(options.getInput());
     }
+    if (fromKafka && options.getGroupId() == null) {
+      options.setGroupId(KafkaSourceConfig.defaultGroupId(name, KafkaSourceConfig.topicsOf(options)));
+    }
     if (options.getOutput() == null && !toKafka) {
       options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
     }
@@ -114,6 +117,9 @@ public final class Cli {
     boolean streaming = options.as(StreamingOptions.class).isStreaming() || unboundedKafka;
     if (streaming) {
       engine.configureStreaming(options, rest);
+      if (unboundedKafka) {
+        engine.configureKafkaSource(options, rest);
+      }
     } else if (stopAfter != null || stopWhenIdle != null) {
       throw new UsageException(
           "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
@@ -138,10 +144,13 @@ public final class Cli {
       }
     }
 
-    String source =
-        fromKafka
-            ? "kafka " + options.getBootstrapServers() + " " + KafkaSourceConfig.from(options).topics()
-            : options.getInput();
+    String source = options.getInput();
+    if (fromKafka) {
+      KafkaSourceConfig kafka = KafkaSourceConfig.from(options);
+      source =
+          "kafka " + options.getBootstrapServers() + " " + kafka.topics() + " as group " + kafka.groupId()
+              + ", from " + kafka.startFrom().name().toLowerCase(Locale.ROOT);
+    }
     out.printf(Locale.ROOT, "%s on %s: reading %s%s%n", name, engine, source, streaming ? " (streaming)" : "");
     if (toKafka) {
       out.println("delivery: " + KafkaDelivery.describe(engine, options));

@@ -270,6 +270,14 @@ public class CliTest {
   }
 
   @Test
+  public void badStartFrom() throws Exception {
+    assertUsageError(
+        "--startFrom=beginning is not a start position; allowed: earliest, latest, committed",
+        "completed", "--runner=direct", "--source=kafka", "--topic=t", "--bootstrapServers=127.0.0.1:1",
+        "--startFrom=beginning", "--sink=kafka", "--outputTopic=o");
+  }
+
+  @Test
   public void stopOptionsNeedAStreamingRun() throws Exception {
     assertUsageError("--stopAfter and --stopWhenIdle end streaming jobs", "revenue", "--runner=direct", "--input=/dev/null", "--stopAfter=PT1M");
   }
