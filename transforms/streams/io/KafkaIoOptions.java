@@ -65,6 +65,25 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setIdleTimeout(String value);
 
   @Description(
+      "Consumer group of the Kafka source: its committed offsets are where --startFrom=committed resumes,"
+          + " and the source commits the offsets of what it has read once the runner has finalized it"
+          + " (Flink: a completed checkpoint). Default: portable-streams.<pipeline>.<topic>[,<topic>...] (the"
+          + " pipeline's name and its input topics).")
+  String getGroupId();
+
+  void setGroupId(String value);
+
+  @Description(
+      "Where the Kafka source starts reading when it has no checkpoint: committed (default: the consumer"
+          + " group's committed offsets; a partition the group has none for starts at its earliest offset),"
+          + " earliest (every partition from its beginning) or latest (only messages appended after the job"
+          + " started). Offsets are committed in every mode.")
+  @Default.String("committed")
+  String getStartFrom();
+
+  void setStartFrom(String value);
+
+  @Description(
       "unbounded (default: a streaming job that runs until stopped), toEnd (a streaming job over what the"
           + " topics hold when it starts: it ends by itself once every partition is read to that end, every"
           + " window closed) or bounded (a labelled batch mode: reads at most --maxRecords records or for"

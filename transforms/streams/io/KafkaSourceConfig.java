@@ -9,8 +9,8 @@ import org.joda.time.Duration;
 import streams.transforms.Durations;
 
 /**
- * The Kafka source, typed and validated: brokers, topics, the watermark's bounded out-of-orderness and idle
- * timeout, and the read mode. Built from {@link KafkaIoOptions} by {@link #from}; an invalid combination
+ * The Kafka source, typed and validated: brokers, topics, the consumer group and where to start without a
+ * checkpoint, the watermark's bounded out-of-orderness and idle timeout, and the read mode. Built from {@link KafkaIoOptions} by {@link #from}; an invalid combination
  * raises {@link IllegalArgumentException} with one line naming the flag.
  */
 public final class KafkaSourceConfig implements Serializable {
@@ -24,6 +24,19 @@ public final class KafkaSourceConfig implements Serializable {
     BOUNDED
   }
 
+  /** Where a read without a checkpoint starts ({@code --startFrom}). */
+  public enum StartFrom {
+    /** The group's committed offsets; a partition without one starts at its earliest offset. */
+    COMMITTED,
+    /** Every partition from its earliest offset, whatever the group committed. */
+    EARLIEST,
+    /** Every partition from its end when the reader starts, whatever the group committed. */
+    LATEST
+  }
+
+  /** Prefix of the default consumer group. */
+  public static final String GROUP_PREFIX = "portable-streams";
+
   private final String bootstrapServers;
   private final List<String> topics;
   private final Duration maxOutOfOrderness;
@@ -31,10 +44,14 @@ public final class KafkaSourceConfig implements Serializable {
   private final ReadMode readMode;
   private final Long maxRecords;
   private final Duration maxReadTime;
+  private final String groupId;
+  private final StartFrom startFrom;
 
   private KafkaSourceConfig(
       String bootstrapServers,
       List<String> topics,
+      String groupId,
+      StartFrom startFrom,
       Duration maxOutOfOrderness,
       Duration idleTimeout,
       ReadMode readMode,
@@ -42,6 +59,8 @@ public final class KafkaSourceConfig implements Serializable {
       Duration maxReadTime) {
     this.bootstrapServers = bootstrapServers;
     this.topics = Collections.unmodifiableList(new ArrayList<>(topics));
+    this.groupId = groupId;
+    this.startFrom = startFrom;
     this.maxOutOfOrderness = maxOutOfOrderness;
     this.idleTimeout = idleTimeout;
     this.readMode = readMode;
@@ -49,11 +68,16 @@ public final class KafkaSourceConfig implements Serializable {
     this.maxReadTime = maxReadTime;
   }
 
-  /** An unbounded source with the default watermark settings (PT5S out-of-orderness, PT10S idle). */
+  /**
+   * An unbounded source with the default watermark settings (PT5S out-of-orderness, PT10S idle), the
+   * default group of no named pipeline and {@link StartFrom#COMMITTED}.
+   */
   public static KafkaSourceConfig unbounded(String bootstrapServers, List<String> topics) {
     return new KafkaSourceConfig(
         require("bootstrapServers", bootstrapServers),
         requireTopics(topics),
+        defaultGroupId(null, topics),
+        StartFrom.COMMITTED,
         Duration.standardSeconds(5),
         Duration.standardSeconds(10),
         ReadMode.UNBOUNDED,
@@ -62,15 +86,7 @@ public final class KafkaSourceConfig implements Serializable {
   }
 
   public static KafkaSourceConfig from(KafkaIoOptions options) {
-    List<String> topics = new ArrayList<>();
-    for (String t :
-        new String[] {
-          options.getTopic(), options.getOrderTopic(), options.getPaymentTopic(), options.getTransactionTopic()
-        }) {
-      if (t != null && !t.isBlank() && !topics.contains(t.trim())) {
-        topics.add(t.trim());
-      }
-    }
+    List<String> topics = topicsOf(options);
     if (topics.isEmpty()) {
       throw new IllegalArgumentException(
           "--source=kafka needs --topic=T (or --orderTopic/--paymentTopic/--transactionTopic)");
@@ -84,9 +100,15 @@ public final class KafkaSourceConfig implements Serializable {
       throw new IllegalArgumentException(
           "--maxRecords only applies to --readMode=bounded (an unbounded read runs until cancelled)");
     }
+    String group = options.getGroupId();
+    if (group != null && group.isBlank()) {
+      throw new IllegalArgumentException("--groupId must not be empty");
+    }
     return new KafkaSourceConfig(
         require("bootstrapServers", options.getBootstrapServers()),
         topics,
+        group == null ? defaultGroupId(null, topics) : group.trim(),
+        parseStartFrom(options.getStartFrom()),
         Durations.parseNonNegative("maxOutOfOrderness", options.getMaxOutOfOrderness()),
         Durations.parsePositive("idleTimeout", options.getIdleTimeout()),
         mode,
@@ -94,15 +116,62 @@ public final class KafkaSourceConfig implements Serializable {
         mode == ReadMode.BOUNDED ? Durations.parsePositive("maxReadTime", options.getMaxReadTime()) : null);
   }
 
+  /** The topics of {@code --topic}, {@code --orderTopic}, {@code --paymentTopic}, {@code --transactionTopic}. */
+  public static List<String> topicsOf(KafkaIoOptions options) {
+    List<String> topics = new ArrayList<>();
+    for (String t :
+        new String[] {
+          options.getTopic(), options.getOrderTopic(), options.getPaymentTopic(), options.getTransactionTopic()
+        }) {
+      if (t != null && !t.isBlank() && !topics.contains(t.trim())) {
+        topics.add(t.trim());
+      }
+    }
+    return topics;
+  }
+
+  /**
+   * The consumer group a pipeline's source uses when {@code --groupId} is not given: {@code
+   * portable-streams.<pipeline>.<topic>[,<topic>...]} (without the pipeline part when {@code pipeline} is
+   * null). Stable across runs, so a restarted job resumes where the last one left off; different for two
+   * pipelines reading one topic, so each gets every event.
+   */
+  public static String defaultGroupId(String pipeline, List<String> topics) {
+    return GROUP_PREFIX + (pipeline == null ? "" : "." + pipeline) + "." + String.join(",", topics);
+  }
+
   public KafkaSourceConfig withWatermark(Duration maxOutOfOrderness, Duration idleTimeout) {
     return new KafkaSourceConfig(
-        bootstrapServers, topics, maxOutOfOrderness, idleTimeout, readMode, maxRecords, maxReadTime);
+        bootstrapServers, topics, groupId, startFrom, maxOutOfOrderness, idleTimeout, readMode, maxRecords, maxReadTime);
   }
 
   /** The labelled bounded mode: at most {@code maxRecords} (null: no limit) and at most {@code maxReadTime}. */
   public KafkaSourceConfig bounded(Long maxRecords, Duration maxReadTime) {
     return new KafkaSourceConfig(
-        bootstrapServers, topics, maxOutOfOrderness, idleTimeout, ReadMode.BOUNDED, maxRecords, maxReadTime);
+        bootstrapServers, topics, groupId, startFrom, maxOutOfOrderness, idleTimeout, ReadMode.BOUNDED, maxRecords,
+        maxReadTime);
+  }
+
+  /** The same source in consumer group {@code group}, starting from {@code start} without a checkpoint. */
+  public KafkaSourceConfig withGroup(String group, StartFrom start) {
+    return new KafkaSourceConfig(
+        bootstrapServers, topics, require("groupId", group), start, maxOutOfOrderness, idleTimeout, readMode,
+        maxRecords, maxReadTime);
+  }
+
+  static StartFrom parseStartFrom(String value) {
+    String v = value == null ? "committed" : value.trim().toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "committed":
+        return StartFrom.COMMITTED;
+      case "earliest":
+        return StartFrom.EARLIEST;
+      case "latest":
+        return StartFrom.LATEST;
+      default:
+        throw new IllegalArgumentException(
+            "--startFrom=" + value + " is not a start position; allowed: earliest, latest, committed");
+    }
   }
 
   static ReadMode parseMode(String value) {
@@ -140,6 +209,14 @@ public final class KafkaSourceConfig implements Serializable {
 
   public List<String> topics() {
     return topics;
+  }
+
+  public String groupId() {
+    return groupId;
+  }
+
+  public StartFrom startFrom() {
+    return startFrom;
   }
 
   public Duration maxOutOfOrderness() {

@@ -1,6 +1,7 @@
 package streams.io;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -11,9 +12,13 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import streams.transforms.ParseEvents;
 
@@ -24,8 +29,15 @@ import streams.transforms.ParseEvents;
  *
  * <p>Kafka: each element is stamped with its event's own time and the watermark follows {@link
  * EventTimePolicy} (bounded out-of-orderness per partition, idle partitions do not hold it back). A record
- * whose value is not a valid event keeps the broker's timestamp and goes on to the dead letters. The read
- * starts at the earliest offset of every partition and commits nothing. {@code --readMode=unbounded}
+ * whose value is not a valid event keeps the broker's timestamp and goes on to the dead letters.
+ *
+ * <p>The source is a consumer group ({@code --groupId}, default {@code
+ * portable-streams.<pipeline>.<topics>}): it reads only committed transactional data ({@code
+ * isolation.level=read_committed}) and commits the offsets of what it has read when the runner finalizes
+ * them ({@code commitOffsetsInFinalize}; when that happens differs per runner, see the README). Without a
+ * checkpoint it starts where {@code --startFrom} says: {@code committed} (default) at the group's committed
+ * offsets, or the earliest offset of a partition the group has none for; {@code earliest} at the beginning
+ * and {@code latest} at the end of every partition, whatever the group committed. {@code --readMode=unbounded}
  * (default) is a streaming job that runs until cancelled; {@code --readMode=bounded} is a separate,
  * labelled mode that reads at most {@code --maxRecords} records or for {@code --maxReadTime} and then
  * ends: the runner executes it as a batch job, where nothing is ever late.
@@ -95,10 +107,22 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(
                 Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId(),
+                    // Where a partition the group has no committed offset for starts (--startFrom=committed).
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    // Offsets are committed by commitOffsetsInFinalize, never by the consumer on its own.
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))
+            .withReadCommitted()
+            .commitOffsetsInFinalize()
             .withTimestampPolicyFactory(
                 readEnd.wrap(EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout())));
+    if (kafka.startFrom() != KafkaSourceConfig.StartFrom.COMMITTED) {
+      // KafkaIO has no "ignore the committed offsets" setting, and withStartReadTime fails on a partition
+      // without a message at or after that time (an empty one, or any with "latest"). The consumer seeks to
+      // the beginning or end as soon as partitions are assigned; a checkpoint's offsets still win, as the
+      // reader seeks to them afterwards.
+      read = read.withConsumerFactoryFn(new StartPositionConsumerFactory(kafka.startFrom()));
+    }
     if (kafka.readMode() == KafkaSourceConfig.ReadMode.BOUNDED) {
       // Both limits: a count alone is split across partitions and waits forever for a partition that
       // cannot supply its share.
@@ -111,6 +135,40 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
         .apply("ReadKafka", read)
         .apply("RecordValues", ParDo.of(new ValueAsTextFn(readEnd)))
         .setCoder(StringUtf8Coder.of());
+  }
+
+  /** Consumers that start every assigned partition at its beginning or end, not at the group's offset. */
+  static final class StartPositionConsumerFactory
+      implements SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> {
+    private final KafkaSourceConfig.StartFrom start;
+
+    StartPositionConsumerFactory(KafkaSourceConfig.StartFrom start) {
+      this.start = start;
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> apply(Map<String, Object> config) {
+      return new StartPositionConsumer(config, start);
+    }
+  }
+
+  static final class StartPositionConsumer extends KafkaConsumer<byte[], byte[]> {
+    private final KafkaSourceConfig.StartFrom start;
+
+    StartPositionConsumer(Map<String, Object> config, KafkaSourceConfig.StartFrom start) {
+      super(config);
+      this.start = start;
+    }
+
+    @Override
+    public void assign(Collection<TopicPartition> partitions) {
+      super.assign(partitions);
+      if (start == KafkaSourceConfig.StartFrom.EARLIEST) {
+        seekToBeginning(partitions);
+      } else {
+        seekToEnd(partitions);
+      }
+    }
   }
 
   /** The record's value as UTF-8 text; a record without a value becomes an empty line (a dead letter). */

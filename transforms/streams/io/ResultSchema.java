@@ -20,7 +20,7 @@ import org.apache.avro.generic.GenericRecord;
 import streams.model.Json;
 
 /**
- * The columns of a JSON record type, for the sinks: which field keys it in Kafka, and its Parquet (Avro)
+ * The columns of a JSON record type, for the sinks: which fields key it in Kafka, and its Parquet (Avro)
  * schema. Column types are chosen so that any Parquet reader understands them and money stays exact:
  *
  * <ul>
@@ -64,24 +64,27 @@ public final class ResultSchema implements Serializable {
   }
 
   private final String name;
-  private final String keyField;
+  private final List<String> keyFields;
   private final List<Column> columns;
   private transient Schema avro;
 
-  private ResultSchema(String name, String keyField, List<Column> columns) {
+  private ResultSchema(String name, List<String> keyFields, List<Column> columns) {
     this.name = name;
-    this.keyField = keyField;
+    this.keyFields = List.copyOf(keyFields);
     this.columns = Collections.unmodifiableList(new ArrayList<>(columns));
   }
 
   /** Starts a schema; {@code name} is the Avro record name (a Java-like identifier). */
   public static ResultSchema named(String name) {
-    return new ResultSchema(name, null, List.of());
+    return new ResultSchema(name, List.of(), List.of());
   }
 
-  /** The field whose text keys the record in Kafka (null: no key). */
-  public ResultSchema keyedBy(String field) {
-    return new ResultSchema(name, field, columns);
+  /**
+   * The fields that together identify one record: its key in Kafka ({@link WriteToKafka#keyedBy}), so that
+   * log compaction and upserting consumers keep one record per result row.
+   */
+  public ResultSchema keyedBy(String... fields) {
+    return new ResultSchema(name, List.of(fields), columns);
   }
 
   public ResultSchema string(String column) {
@@ -117,15 +120,16 @@ public final class ResultSchema implements Serializable {
     }
     List<Column> more = new ArrayList<>(columns);
     more.add(new Column(column, type, optional));
-    return new ResultSchema(name, keyField, more);
+    return new ResultSchema(name, keyFields, more);
   }
 
   public String name() {
     return name;
   }
 
-  public String keyField() {
-    return keyField;
+  /** The fields of the record's key, in key order (empty: no key). */
+  public List<String> keyFields() {
+    return keyFields;
   }
 
   public List<Column> columns() {

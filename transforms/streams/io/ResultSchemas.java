@@ -7,7 +7,7 @@ import streams.model.Payment;
 import streams.model.Transaction;
 
 /**
- * The record types the sinks write: results (keyed by their key in Kafka; columns in Parquet), dead
+ * The record types the sinks write: results (keyed in Kafka by the fields that identify a row; columns in Parquet), dead
  * letters, and the validated events of the archive. Column names are the JSON field names of the event
  * contract and of the results.
  */
@@ -17,7 +17,7 @@ public final class ResultSchemas {
   /** {@code revenue}: {@code {"user_id","window_start","window_end","order_count","total_amount","timing","pane_index","is_final"}}. */
   public static final ResultSchema USER_REVENUE =
       ResultSchema.named("UserRevenue")
-          .keyedBy("user_id")
+          .keyedBy("user_id", "window_start")
           .string("user_id")
           .timestamp("window_start")
           .timestamp("window_end")
@@ -39,7 +39,7 @@ public final class ResultSchemas {
   /** {@code fraud}: {@code {"account_id","tx_id","created_at","count","burst_start"}}. */
   public static final ResultSchema FRAUD_ALERT =
       ResultSchema.named("FraudAlert")
-          .keyedBy("account_id")
+          .keyedBy("tx_id")
           .string("account_id")
           .string("tx_id")
           .timestamp("created_at")
@@ -49,7 +49,7 @@ public final class ResultSchemas {
   /** {@code join}: {@code {"order_id","payment_id","user_id","order_amount","payment_amount","created_at","paid_at"}}. */
   public static final ResultSchema ORDER_PAYMENT =
       ResultSchema.named("OrderPayment")
-          .keyedBy("order_id")
+          .keyedBy("order_id", "payment_id")
           .string("order_id")
           .string("payment_id")
           .string("user_id")

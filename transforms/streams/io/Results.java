@@ -56,9 +56,9 @@ public final class Results<T> implements POutput {
 
   /** Writes results to {@code DIR/results-*.jsonl} and dead letters to {@code DIR/dead-letter/}. */
   public void writeTo(String directory) {
-    resultsAsJson().apply("WriteResults", WriteJsonLines.to(directory, "results"));
+    resultsAsJson().apply("WriteResults", WriteJsonLines.to(directory, OutputDirs.RESULTS_PREFIX));
     deadLettersAsJson()
-        .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(directory), "dead-letters"));
+        .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(directory), OutputDirs.DEAD_LETTER_PREFIX));
   }
 
   @Override

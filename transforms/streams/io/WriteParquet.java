@@ -120,23 +120,6 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     }
   }
 
-  /**
-   * Deletes the Parquet files an earlier run left under {@code directory} ({@code DIR/**.parquet}), so two
-   * runs into one {@code --output} never mix; returns how many were removed. Works on any Beam file system.
-   */
-  public static int deleteEarlierFiles(String directory) throws IOException {
-    String dir = directory.endsWith("/") ? directory : directory + "/";
-    MatchResult match = FileSystems.match(dir + "**.parquet", EmptyMatchTreatment.ALLOW);
-    List<ResourceId> files = new ArrayList<>();
-    if (match.status() == MatchResult.Status.OK) {
-      for (MatchResult.Metadata m : match.metadata()) {
-        files.add(m.resourceId());
-      }
-    }
-    FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-    return files.size();
-  }
-
   /** {@code window_start=2026-01-15T10%3A00%3A00.000Z}: the Hive-style folder of a window. */
   public static String windowFolder(IntervalWindow window) {
     return "window_start=" + Json.instant(window.start().getMillis()).replace(":", "%3A");

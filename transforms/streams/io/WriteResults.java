@@ -8,8 +8,8 @@ import org.apache.beam.sdk.values.PCollection;
  * <ul>
  *   <li>{@code files}: JSON Lines, {@code DIR/results-*.jsonl} and {@code DIR/dead-letter/*.jsonl} (as {@link
  *       Results#writeTo}), per window and pane when the input is unbounded;
- *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the result's key ({@link
- *       ResultSchema#keyField()}), dead letters ({@code {"raw","error"}}, no key) on {@code
+ *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the fields that identify
+ *       the row ({@link ResultSchema#keyFields()}, as {@link WriteToKafka#keyedBy} formats them), dead letters ({@code {"raw","error"}}, no key) on {@code
  *       --deadLetterTopic}; with {@code --exactlyOnce} both through KafkaIO's transactional sink;
  *   <li>{@code parquet}: Parquet files of {@link ResultSchema#avroSchema()} under {@code DIR}, one folder per
  *       window ({@link WriteParquet}), dead letters as Parquet in {@code DIR/dead-letter}.
@@ -32,14 +32,14 @@ public final class WriteResults {
         {
           String dir = sink.outputDir();
           FlushPanes.every(json, sink.flushInterval())
-              .apply("WriteResults", WriteJsonLines.to(dir, "results"));
+              .apply("WriteResults", WriteJsonLines.to(dir, OutputDirs.RESULTS_PREFIX));
           FlushPanes.every(deadLetters, sink.flushInterval())
-              .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), "dead-letters"));
+              .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX));
           return;
         }
       case KAFKA:
         {
-          WriteToKafka out = WriteToKafka.to(sink.bootstrapServers(), sink.outputTopic()).keyedBy(schema.keyField());
+          WriteToKafka out = WriteToKafka.to(sink.bootstrapServers(), sink.outputTopic()).keyedBy(schema.keyFields());
           WriteToKafka dead = WriteToKafka.to(sink.bootstrapServers(), sink.deadLetterTopic());
           if (sink.exactlyOnce()) {
             out = out.exactlyOnce(sink.numShards(), sink.sinkGroupId(sink.outputTopic()));
@@ -54,10 +54,10 @@ public final class WriteResults {
           String dir = sink.outputDir();
           json.apply(
               "WriteResults",
-              WriteParquet.json(schema, dir, "results").withFlushInterval(sink.flushInterval()));
+              WriteParquet.json(schema, dir, OutputDirs.RESULTS_PREFIX).withFlushInterval(sink.flushInterval()));
           deadLetters.apply(
               "WriteDeadLetters",
-              WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), "dead-letters")
+              WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX)
                   .withFlushInterval(sink.flushInterval()));
           return;
         }

@@ -104,6 +104,9 @@ public final class Cli {
     } else {
       requireInputExists(options.getInput());
     }
+    if (fromKafka && options.getGroupId() == null) {
+      options.setGroupId(KafkaSourceConfig.defaultGroupId(name, KafkaSourceConfig.topicsOf(options)));
+    }
     if (options.getOutput() == null && !toKafka) {
       options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
     }
@@ -132,6 +135,9 @@ public final class Cli {
     }
     if (streaming) {
       engine.configureStreaming(options, rest);
+      if (unboundedKafka) {
+        engine.configureKafkaSource(options, rest);
+      }
     } else if (stopAfter != null || stopWhenIdle != null) {
       throw new UsageException(
           "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
@@ -150,16 +156,19 @@ public final class Cli {
     });
     if (options.getOutput() != null && !toKafka) {
       try {
-        OutputDirs.clean(options.getOutput());
-      } catch (IOException e) {
-        throw new UsageException("cannot clean --output=" + options.getOutput() + ": " + e.getMessage());
+        OutputDirs.prepare(options.getOutput(), fromKafka ? List.of() : inputFiles(options.getInput()), options.getArchive());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
       }
     }
 
-    String source =
-        fromKafka
-            ? "kafka " + options.getBootstrapServers() + " " + KafkaSourceConfig.from(options).topics()
-            : options.getInput();
+    String source = options.getInput();
+    if (fromKafka) {
+      KafkaSourceConfig kafka = KafkaSourceConfig.from(options);
+      source =
+          "kafka " + options.getBootstrapServers() + " " + kafka.topics() + " as group " + kafka.groupId()
+              + ", from " + kafka.startFrom().name().toLowerCase(Locale.ROOT);
+    }
     out.printf(Locale.ROOT, "%s on %s: reading %s%s%n", name, engine, source, streaming ? " (streaming)" : "");
     if (toKafka) {
       out.println("delivery: " + KafkaDelivery.describe(engine, options));
@@ -351,6 +360,24 @@ public final class Cli {
     return m.split("\n")[0];
   }
 
+  /** The local files an input pattern matches (for the output folder's checks). */
+  private static List<Path> inputFiles(String input) {
+    List<Path> files = new ArrayList<>();
+    try {
+      MatchResult match = FileSystems.match(input, EmptyMatchTreatment.ALLOW);
+      if (match.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata m : match.metadata()) {
+          if (m.resourceId().getScheme().equals("file")) {
+            files.add(Paths.get(m.resourceId().toString()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UsageException("--input=" + input + " cannot be read: " + e.getMessage());
+    }
+    return files;
+  }
+
   private static void requireInputExists(String input) {
     try {
       MatchResult match = FileSystems.match(input, EmptyMatchTreatment.ALLOW);
@@ -431,7 +458,8 @@ public final class Cli {
     out.println("Common options:");
     out.println("  --runner=NAME        " + Engines.ALLOWED + "; default flink (embedded)");
     out.println("  --input=PATH         JSON Lines file or glob (batch); default: --events generated events");
-    out.println("  --output=DIR         results in DIR/*.jsonl, dead letters in DIR/dead-letter/");
+    out.println("  --output=DIR         results in DIR/results-*.jsonl, dead letters in DIR/dead-letter/");
+    out.println("                       (a new, empty or earlier output folder: files the project did not write are never deleted)");
     out.println("  --events=N --seed=S  size and seed of the generated input (default 100000, 42)");
     out.println("  --source=kafka --bootstrapServers=H:P --topic=T [--maxOutOfOrderness=PT5S] [--idleTimeout=PT10S]");
     out.println("                       read Kafka (a streaming job); --readMode=bounded --maxRecords=N is a batch run");

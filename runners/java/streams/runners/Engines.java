@@ -157,6 +157,35 @@ public enum Engines {
     return Duration.millis(3 * (interval == null ? 1000L : interval) + 2000L);
   }
 
+  /** Flink's checkpoint interval for a Kafka source when the user sets none (see {@link #configureKafkaSource}). */
+  static final long KAFKA_CHECKPOINT_MILLIS = 5_000;
+
+  /**
+   * A streaming job reading Kafka commits the offsets it has read when the runner finalizes them. Flink
+   * finalizes only when a checkpoint completes, so without checkpointing it would never commit: unless told
+   * otherwise ({@code --checkpointingInterval}, {@code -1} for none), a Kafka source on Flink gets a
+   * checkpoint every {@value #KAFKA_CHECKPOINT_MILLIS} ms, with bundles finished before each (results written
+   * by the sink are flushed before the offsets that produced them are committed) and checkpoints written to
+   * files under the temp folder, not to the JobManager's memory (limited to 5 MB a state).
+   */
+  void configureKafkaSource(PipelineOptions options, List<String> userArgs) {
+    if (this != FLINK || userArgs.stream().anyMatch(a -> a.startsWith("--checkpointingInterval"))) {
+      return;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    flink.setCheckpointingInterval(KAFKA_CHECKPOINT_MILLIS);
+    if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
+      flink.setFinishBundleBeforeCheckpointing(true);
+    }
+    if (userArgs.stream().noneMatch(a -> a.startsWith("--stateBackend"))) {
+      flink.setStateBackend("filesystem");
+      flink.setStateBackendStoragePath(
+          java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", "flink-checkpoints")
+              .toUri()
+              .toString());
+    }
+  }
+
   public static Engines fromArgs(List<String> args) {
     Engines engine = FLINK;
     for (String a : args) {

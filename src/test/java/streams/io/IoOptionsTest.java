@@ -42,6 +42,28 @@ public class IoOptionsTest {
     assertEquals(SinkConfig.Kind.FILES, SinkConfig.from(o, "out").kind());
   }
 
+  /** The consumer group: a stable default per pipeline and topics, --groupId and --startFrom as typed. */
+  @Test
+  public void kafkaSourceIsAConsumerGroup() {
+    KafkaSourceConfig c =
+        KafkaSourceConfig.from(options("--source=kafka", "--bootstrapServers=h:1", "--topic=events", "--orderTopic=orders"));
+    assertEquals("portable-streams.events,orders", c.groupId());
+    assertEquals(KafkaSourceConfig.StartFrom.COMMITTED, c.startFrom());
+    assertEquals(
+        "portable-streams.revenue.events,orders", KafkaSourceConfig.defaultGroupId("revenue", List.of("events", "orders")));
+    KafkaSourceConfig g =
+        KafkaSourceConfig.from(
+            options("--source=kafka", "--bootstrapServers=h:1", "--topic=events", "--groupId=billing", "--startFrom=Latest"));
+    assertEquals("billing", g.groupId());
+    assertEquals(KafkaSourceConfig.StartFrom.LATEST, g.startFrom());
+    assertEquals(
+        "--startFrom=beginning is not a start position; allowed: earliest, latest, committed",
+        error(() -> KafkaSourceConfig.from(options("--source=kafka", "--bootstrapServers=h:1", "--topic=e", "--startFrom=beginning"))));
+    assertEquals(
+        "--groupId must not be empty",
+        error(() -> KafkaSourceConfig.from(options("--source=kafka", "--bootstrapServers=h:1", "--topic=e", "--groupId= "))));
+  }
+
   @Test
   public void kafkaSource() {
     KafkaSourceConfig c =

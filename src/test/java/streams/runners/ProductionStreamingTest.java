@@ -125,6 +125,7 @@ public class ProductionStreamingTest {
     args.add("--topic=" + TOPIC);
     args.add("--output=" + out);
     args.add("--stopAfter=PT6M");
+    args.add("--startFrom=earliest"); // every test reads the whole topic, whatever an earlier run committed
     args.addAll(List.of(extra));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int code = Cli.run(args, new PrintStream(console, true, StandardCharsets.UTF_8));
