@@ -59,8 +59,32 @@ public final class Cli {
       code = 1;
     }
     System.out.flush();
+    haltAfter(java.time.Duration.ofSeconds(30), code);
     // Engines leave non-daemon threads behind after the job ends: exit explicitly.
     System.exit(code);
+  }
+
+  /**
+   * Halts the JVM if the shutdown hooks have not finished within the grace period. When the master of a
+   * Spark cluster removes a failed application, Spark stops its context on one thread while its shutdown
+   * hook waits for that stop on another, and System.exit never returned (measured: the command line hung
+   * until killed, after printing the failure).
+   */
+  private static void haltAfter(java.time.Duration grace, int code) {
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(grace.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println("note: the engine did not shut down within " + grace.toSeconds() + " s; halting");
+              Runtime.getRuntime().halt(code);
+            },
+            "halt-if-shutdown-hangs");
+    halt.setDaemon(true);
+    halt.start();
   }
 
   static int run(List<String> args, PrintStream out) {

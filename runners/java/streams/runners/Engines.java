@@ -1,9 +1,19 @@
 package streams.runners;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
@@ -118,7 +128,108 @@ public enum Engines {
             out.add("--" + flag + "=" + value);
           }
         });
+    String master = valueOf(out, engine == FLINK ? "flinkMaster" : "sparkMaster");
+    return master != null && isCluster(engine, master) ? forCluster(out, engine, master) : out;
+  }
+
+  /** True when the master is a cluster of separate processes rather than the engine embedded in this JVM. */
+  static boolean isCluster(Engines engine, String master) {
+    switch (engine) {
+      case FLINK:
+        return !master.matches("\\[(local|auto|collection)\\]");
+      case SPARK:
+        return !master.startsWith("local");
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * A job on a cluster is run by other processes, in other working directories: {@code --input} and
+   * {@code --output} become absolute paths (a path with a scheme, {@code gs://...}, is left alone). And when
+   * the cluster runs on this machine (its master on the loopback address, as {@code scripts/cluster} starts
+   * it), the job's classes are not uploaded: the runner stages a pointer jar instead of the 370 MB fat jar,
+   * whose manifest Class-Path names the fat jar where it is, so the TaskManagers and executors load the job's
+   * classes from this very file. Measured on a 1 000-event {@code revenue}, command to result on a running
+   * cluster: Flink 29.5 s with the upload, 9.6 s without; Spark 39.6 s and 21.2 s. A user's own
+   * {@code --filesToStage} always wins.
+   */
+  static List<String> forCluster(List<String> args, Engines engine, String master) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      String flag = a.startsWith("--input=") ? "--input=" : a.startsWith("--output=") ? "--output=" : null;
+      if (flag != null && !a.substring(flag.length()).contains("://") && !a.substring(flag.length()).isEmpty()) {
+        out.add(flag + Paths.get(a.substring(flag.length())).toAbsolutePath().normalize());
+      } else {
+        out.add(a);
+      }
+    }
+    if (isLoopback(engine, master)) {
+      Path jar = launcherJar();
+      if (jar != null && valueOf(out, "filesToStage") == null) {
+        out.add("--filesToStage=" + pointerJar(jar));
+      }
+      if (engine == SPARK) {
+        // The driver (this JVM) is reached by the executors; on a loopback cluster it stays on 127.0.0.1 too
+        // instead of the host's first address. Beam's Spark runner reads spark.* system properties.
+        System.getProperties().putIfAbsent("spark.driver.host", "127.0.0.1");
+        System.getProperties().putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
+      }
+    }
     return out;
+  }
+
+  private static boolean isLoopback(Engines engine, String master) {
+    String hostPort = engine == SPARK ? master.replaceFirst("^spark://", "") : master.replaceFirst("^https?://", "");
+    String host = hostPort.replaceFirst(":\\d+/?$", "");
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+  }
+
+  /** The fat jar this command line runs from, or null when it runs from class directories (tests). */
+  private static Path launcherJar() {
+    try {
+      Path p = Paths.get(Engines.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p : null;
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A jar with nothing but a manifest whose Class-Path is the given jar, under the temp folder. */
+  static Path pointerJar(Path target) {
+    String url = target.toAbsolutePath().toUri().toString();
+    Path file =
+        Paths.get(
+            System.getProperty("java.io.tmpdir"),
+            "portable-streams",
+            "classpath-" + Integer.toHexString(url.hashCode()) + ".jar");
+    if (Files.isRegularFile(file)) {
+      return file;
+    }
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, url);
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), "classpath", ".tmp");
+      try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(tmp), manifest)) {
+        // The manifest is the whole content.
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
+  }
+
+  private static String valueOf(List<String> args, String flag) {
+    String value = null;
+    for (String a : args) {
+      if (a.startsWith("--" + flag + "=")) {
+        value = a.substring(flag.length() + 3);
+      }
+    }
+    return value;
   }
 
   /**
