@@ -79,9 +79,14 @@ public final class FraudPipeline {
       public Results<FraudAlert> expand(PCollection<String> lines) {
         PCollectionTuple events =
             lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.TRANSACTIONS));
-        PCollection<FraudAlert> alerts =
-            events.get(ParseEvents.TRANSACTIONS).apply("DetectBursts", detect);
-        return Results.of(alerts, events.get(ParseEvents.DEAD_LETTERS), FraudAlert::toJson);
+        PCollectionTuple detected = events.get(ParseEvents.TRANSACTIONS).apply("DetectBursts", detect);
+        Results<FraudAlert> results =
+            Results.of(
+                detected.get(DetectBursts.ALERTS), events.get(ParseEvents.DEAD_LETTERS), FraudAlert::toJson);
+        // Bounded input has no late data: no late output to write.
+        return lines.isBounded() == PCollection.IsBounded.BOUNDED
+            ? results
+            : results.withLate(detected.get(DetectBursts.LATE));
       }
     };
   }

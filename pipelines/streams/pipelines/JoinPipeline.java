@@ -79,11 +79,19 @@ public final class JoinPipeline {
         PCollectionTuple events =
             lines.apply(
                 "ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS, ParseEvents.PAYMENTS));
-        PCollection<OrderPayment> joined =
+        PCollectionTuple joined =
             PCollectionTuple.of(ParseEvents.ORDERS, events.get(ParseEvents.ORDERS))
                 .and(ParseEvents.PAYMENTS, events.get(ParseEvents.PAYMENTS))
                 .apply("JoinPaymentsToOrders", joinFn);
-        return Results.of(joined, events.get(ParseEvents.DEAD_LETTERS), OrderPayment::toJson);
+        Results<OrderPayment> results =
+            Results.of(
+                joined.get(JoinPaymentsToOrders.MATCHES),
+                events.get(ParseEvents.DEAD_LETTERS),
+                OrderPayment::toJson);
+        // Bounded input has no late data: no late output to write.
+        return lines.isBounded() == PCollection.IsBounded.BOUNDED
+            ? results
+            : results.withLate(joined.get(JoinPaymentsToOrders.LATE));
       }
     };
   }

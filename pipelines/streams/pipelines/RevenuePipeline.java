@@ -8,10 +8,14 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import streams.io.ResultSchemas;
 import streams.io.Results;
+import org.joda.time.Duration;
+import streams.model.LateEvent;
+import streams.model.Order;
 import streams.model.UserRevenue;
 import streams.transforms.Durations;
 import streams.transforms.OutputMode;
 import streams.transforms.ParseEvents;
+import streams.transforms.RouteLateOrders;
 import streams.transforms.SumRevenuePerUser;
 
 /**
@@ -23,8 +27,9 @@ import streams.transforms.SumRevenuePerUser;
  *
  * <ul>
  *   <li>{@code final} (default): one ON_TIME pane when the watermark passes the window's end, then a LATE
- *       pane (accumulated total) for each late order within {@code --allowedLateness}; later orders are
- *       dropped.
+ *       pane (accumulated total) for each late order within {@code --allowedLateness}, then the closing
+ *       pane, the only one with {@code is_final} true; later orders go to the late output
+ *       ({@link RouteLateOrders}).
  *   <li>{@code update}: also EARLY panes every {@code --earlyFiring} of processing time while the window
  *       is open; every pane carries the accumulated total (upsert by user and window).
  *   <li>{@code complete}: {@code update} that never drops late data (unbounded allowed lateness), the
@@ -63,6 +68,14 @@ public final class RevenuePipeline {
     String getEarlyFiring();
 
     void setEarlyFiring(String value);
+
+    @Description(
+        "Streaming: route orders later than --allowedLateness to the late output (DIR/late, --lateTopic)"
+            + " instead of letting the window drop them. Needs event-time timers in streaming (not on Spark).")
+    @Default.Boolean(true)
+    Boolean getLateOutput();
+
+    void setLateOutput(Boolean value);
   }
 
   /** Reads (--source), computes, writes (--sink): the whole job. */
@@ -72,21 +85,32 @@ public final class RevenuePipeline {
 
   /** The business graph from JSON lines to revenue panes and dead letters. Validates the options. */
   public static PTransform<PCollection<String>, Results<UserRevenue>> revenue(Options options) {
+    Duration window = Durations.parsePositive("window", options.getWindow());
+    Duration lateness = Durations.parseNonNegative("allowedLateness", options.getAllowedLateness());
+    OutputMode mode = OutputMode.parse(options.getTrigger());
     SumRevenuePerUser sum =
-        SumRevenuePerUser.inWindowsOf(Durations.parsePositive("window", options.getWindow()))
-            .withAllowedLateness(
-                Durations.parseNonNegative("allowedLateness", options.getAllowedLateness()))
-            .withMode(
-                OutputMode.parse(options.getTrigger()),
-                Durations.parsePositive("earlyFiring", options.getEarlyFiring()));
+        SumRevenuePerUser.inWindowsOf(window)
+            .withAllowedLateness(lateness)
+            .withMode(mode, Durations.parsePositive("earlyFiring", options.getEarlyFiring()));
+    // The complete mode never drops late data: nothing to route.
+    boolean routeLate = mode != OutputMode.COMPLETE && !Boolean.FALSE.equals(options.getLateOutput());
     return new PTransform<PCollection<String>, Results<UserRevenue>>("Revenue") {
       @Override
       public Results<UserRevenue> expand(PCollection<String> lines) {
         PCollectionTuple events =
             lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS));
-        PCollection<UserRevenue> revenue =
-            events.get(ParseEvents.ORDERS).apply("SumRevenuePerUser", sum);
-        return Results.of(revenue, events.get(ParseEvents.DEAD_LETTERS), UserRevenue::toJson);
+        PCollection<Order> orders = events.get(ParseEvents.ORDERS);
+        PCollection<LateEvent> late = null;
+        if (routeLate && orders.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+          PCollectionTuple routed =
+              orders.apply("RouteLateOrders", RouteLateOrders.forWindows(window, lateness));
+          orders = routed.get(RouteLateOrders.ON_TIME);
+          late = routed.get(RouteLateOrders.LATE);
+        }
+        PCollection<UserRevenue> revenue = orders.apply("SumRevenuePerUser", sum);
+        Results<UserRevenue> results =
+            Results.of(revenue, events.get(ParseEvents.DEAD_LETTERS), UserRevenue::toJson);
+        return late == null ? results : results.withLate(late);
       }
     };
   }

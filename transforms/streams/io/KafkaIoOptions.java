@@ -135,6 +135,13 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setDeadLetterTopic(String value);
 
   @Description(
+      "--sink=kafka: topic of the events later than allowed lateness ({\"event\",\"event_time\",\"watermark\","
+          + "\"reason\"} JSON). Default: <outputTopic>-late.")
+  String getLateTopic();
+
+  void setLateTopic(String value);
+
+  @Description(
       "--sink=kafka: write with Kafka transactions (KafkaIO's exactly-once sink). Needs a runner that"
           + " supports stable input (checkpointing); a runner that does not refuses the job at start-up.")
   @Default.Boolean(false)

@@ -201,7 +201,8 @@ public final class ResultSchema implements Serializable {
   private static Object avroValue(Type type, JsonNode value) {
     switch (type) {
       case STRING:
-        return value.asText();
+        // A nested object (a late event's "event") is kept as its JSON text.
+        return value.isValueNode() ? value.asText() : value.toString();
       case LONG:
         if (value.isIntegralNumber() && value.canConvertToLong()) {
           return value.longValue();

@@ -61,6 +61,14 @@ public final class ResultSchemas {
   /** {@code {"raw","error"}}. */
   public static final ResultSchema DEAD_LETTER = ResultSchema.named("DeadLetter").string("raw").string("error");
 
+  /** The event itself stays the JSON text of the input contract, so it can be read in again as is. */
+  public static final ResultSchema LATE_EVENT =
+      ResultSchema.named("LateEvent")
+          .string("event")
+          .timestamp("event_time")
+          .timestamp("watermark")
+          .string("reason");
+
   public static final ResultSchema ORDER =
       ResultSchema.named("Order")
           .keyedBy("order_id")

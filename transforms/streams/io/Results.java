@@ -12,6 +12,7 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import streams.model.DeadLetter;
+import streams.model.LateEvent;
 
 /**
  * What a pipeline's business graph produces: typed results and the dead letters of its input. Tests
@@ -20,21 +21,43 @@ import streams.model.DeadLetter;
 public final class Results<T> implements POutput {
   private static final TupleTag<Object> RESULTS = new TupleTag<>("results");
   private static final TupleTag<Object> DEAD_LETTERS = new TupleTag<>("dead-letters");
+  private static final TupleTag<Object> LATE = new TupleTag<>("late");
 
   private final PCollection<T> results;
   private final PCollection<DeadLetter> deadLetters;
   private final SerializableFunction<T, String> toJson;
+  private final PCollection<LateEvent> late;
 
   private Results(
-      PCollection<T> results, PCollection<DeadLetter> deadLetters, SerializableFunction<T, String> toJson) {
+      PCollection<T> results,
+      PCollection<DeadLetter> deadLetters,
+      SerializableFunction<T, String> toJson,
+      PCollection<LateEvent> late) {
     this.results = results;
     this.deadLetters = deadLetters;
     this.toJson = toJson;
+    this.late = late;
   }
 
   public static <T> Results<T> of(
       PCollection<T> results, PCollection<DeadLetter> deadLetters, SerializableFunction<T, String> toJson) {
-    return new Results<>(results, deadLetters, toJson);
+    return new Results<>(results, deadLetters, toJson, null);
+  }
+
+  /** The same, with the valid events not used because they came later than allowed lateness. */
+  public Results<T> withLate(PCollection<LateEvent> late) {
+    return new Results<>(results, deadLetters, toJson, late);
+  }
+
+  /** The late events; null when the pipeline has no lateness (nothing it reads can be late). */
+  public PCollection<LateEvent> late() {
+    return late;
+  }
+
+  public PCollection<String> lateAsJson() {
+    return late == null
+        ? null
+        : late.apply("LateToJson", MapElements.into(TypeDescriptors.strings()).via(LateEvent::toJson));
   }
 
   public PCollection<T> results() {
@@ -68,7 +91,9 @@ public final class Results<T> implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(RESULTS, results, DEAD_LETTERS, deadLetters);
+    return late == null
+        ? Map.of(RESULTS, results, DEAD_LETTERS, deadLetters)
+        : Map.of(RESULTS, results, DEAD_LETTERS, deadLetters, LATE, late);
   }
 
   @Override

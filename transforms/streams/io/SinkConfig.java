@@ -26,6 +26,7 @@ public final class SinkConfig implements Serializable {
   private final int numShards;
   private final String sinkGroupId;
   private final Duration flushInterval;
+  private final String lateTopic;
 
   private SinkConfig(
       Kind kind,
@@ -36,7 +37,8 @@ public final class SinkConfig implements Serializable {
       boolean exactlyOnce,
       int numShards,
       String sinkGroupId,
-      Duration flushInterval) {
+      Duration flushInterval,
+      String lateTopic) {
     this.kind = kind;
     this.outputDir = outputDir;
     this.bootstrapServers = bootstrapServers;
@@ -46,6 +48,7 @@ public final class SinkConfig implements Serializable {
     this.numShards = numShards;
     this.sinkGroupId = sinkGroupId;
     this.flushInterval = flushInterval;
+    this.lateTopic = lateTopic;
   }
 
   public static SinkConfig from(KafkaIoOptions options, String outputDir) {
@@ -58,7 +61,7 @@ public final class SinkConfig implements Serializable {
       if (outputDir == null || outputDir.isBlank()) {
         throw new IllegalArgumentException("--sink=" + name(kind) + " needs --output=DIR");
       }
-      return new SinkConfig(kind, outputDir, null, null, null, false, 1, null, flush);
+      return new SinkConfig(kind, outputDir, null, null, null, false, 1, null, flush, null);
     }
     String topic = options.getOutputTopic();
     if (topic == null || topic.isBlank()) {
@@ -75,23 +78,34 @@ public final class SinkConfig implements Serializable {
     if (options.getNumShards() < 1) {
       throw new IllegalArgumentException("--numShards=" + options.getNumShards() + " must be at least 1");
     }
-    return kafka(
-            KafkaSourceConfig.require("bootstrapServers", options.getBootstrapServers()), topic, deadLetters)
-        .withExactlyOnce(options.getExactlyOnce(), options.getNumShards(), options.getSinkGroupId())
-        .withOutputDir(outputDir);
+    String late =
+        options.getLateTopic() == null || options.getLateTopic().isBlank()
+            ? topic + "-late"
+            : options.getLateTopic().trim();
+    if (late.equals(topic) || late.equals(deadLetters)) {
+      throw new IllegalArgumentException(
+          "--lateTopic must differ from --outputTopic and --deadLetterTopic (" + late + ")");
+    }
+    SinkConfig kafka =
+        kafka(KafkaSourceConfig.require("bootstrapServers", options.getBootstrapServers()), topic, deadLetters)
+            .withExactlyOnce(options.getExactlyOnce(), options.getNumShards(), options.getSinkGroupId())
+            .withOutputDir(outputDir);
+    return new SinkConfig(
+        kafka.kind, kafka.outputDir, kafka.bootstrapServers, kafka.outputTopic, kafka.deadLetterTopic,
+        kafka.exactlyOnce, kafka.numShards, kafka.sinkGroupId, kafka.flushInterval, late);
   }
 
   public static SinkConfig files(String outputDir) {
-    return new SinkConfig(Kind.FILES, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10));
+    return new SinkConfig(Kind.FILES, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10), null);
   }
 
   public static SinkConfig parquet(String outputDir) {
-    return new SinkConfig(Kind.PARQUET, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10));
+    return new SinkConfig(Kind.PARQUET, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10), null);
   }
 
   public static SinkConfig kafka(String bootstrapServers, String outputTopic, String deadLetterTopic) {
     return new SinkConfig(
-        Kind.KAFKA, null, bootstrapServers, outputTopic, deadLetterTopic, false, 1, null, Duration.standardSeconds(10));
+        Kind.KAFKA, null, bootstrapServers, outputTopic, deadLetterTopic, false, 1, null, Duration.standardSeconds(10), null);
   }
 
   /**
@@ -101,19 +115,24 @@ public final class SinkConfig implements Serializable {
   public SinkConfig withExactlyOnce(boolean on, int numShards, String groupId) {
     return new SinkConfig(
         kind, outputDir, bootstrapServers, outputTopic, deadLetterTopic, on, numShards,
-        groupId == null || groupId.isBlank() ? null : groupId.trim(), flushInterval);
+        groupId == null || groupId.isBlank() ? null : groupId.trim(), flushInterval, lateTopic);
   }
 
   public SinkConfig withFlushInterval(Duration interval) {
     return new SinkConfig(
         kind, outputDir, bootstrapServers, outputTopic, deadLetterTopic, exactlyOnce, numShards, sinkGroupId,
-        interval);
+        interval, lateTopic);
   }
 
   private SinkConfig withOutputDir(String dir) {
     return new SinkConfig(
         kind, dir, bootstrapServers, outputTopic, deadLetterTopic, exactlyOnce, numShards, sinkGroupId,
-        flushInterval);
+        flushInterval, lateTopic);
+  }
+
+  /** Kafka: the topic of the events later than allowed lateness ({@code --lateTopic}, default {@code <outputTopic>-late}). */
+  public String lateTopic() {
+    return lateTopic != null ? lateTopic : outputTopic == null ? null : outputTopic + "-late";
   }
 
   static Kind parseKind(String value) {

@@ -6,6 +6,8 @@ import org.apache.beam.sdk.values.PCollection;
  * Writes a pipeline's {@link Results} where {@code --sink} says, results and dead letters alike:
  *
  * <ul>
+ *   <li>late events (valid events later than allowed lateness, {@link streams.model.LateEvent}), where the
+ *       pipeline has them: {@code DIR/late/}, {@code --lateTopic}, or Parquet in {@code DIR/late};
  *   <li>{@code files}: JSON Lines, {@code DIR/results-*.jsonl} and {@code DIR/dead-letter/*.jsonl} (as {@link
  *       Results#writeTo}), per window and pane when the input is unbounded;
  *   <li>{@code kafka}: JSON values on {@code --outputTopic} keyed by the fields that identify
@@ -22,11 +24,15 @@ import org.apache.beam.sdk.values.PCollection;
  * SinkConfig.from(options, options.getOutput()))}.
  */
 public final class WriteResults {
+  /** File name prefix of the late events, in {@code DIR/late/}. */
+  public static final String LATE_PREFIX = "late";
+
   private WriteResults() {}
 
   public static void to(Results<?> results, ResultSchema schema, SinkConfig sink) {
     PCollection<String> json = results.resultsAsJson();
     PCollection<String> deadLetters = results.deadLettersAsJson();
+    PCollection<String> late = results.lateAsJson();
     switch (sink.kind()) {
       case FILES:
         {
@@ -35,6 +41,10 @@ public final class WriteResults {
               .apply("WriteResults", WriteJsonLines.to(dir, OutputDirs.RESULTS_PREFIX));
           FlushPanes.every(deadLetters, sink.flushInterval())
               .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX));
+          if (late != null) {
+            FlushPanes.every(late, sink.flushInterval())
+                .apply("WriteLate", WriteJsonLines.to(OutputDirs.lateDir(dir), LATE_PREFIX));
+          }
           return;
         }
       case KAFKA:
@@ -47,6 +57,13 @@ public final class WriteResults {
           }
           json.apply("WriteResults", out);
           deadLetters.apply("WriteDeadLetters", dead);
+          if (late != null) {
+            WriteToKafka lateOut = WriteToKafka.to(sink.bootstrapServers(), sink.lateTopic());
+            if (sink.exactlyOnce()) {
+              lateOut = lateOut.exactlyOnce(sink.numShards(), sink.sinkGroupId(sink.lateTopic()));
+            }
+            late.apply("WriteLate", lateOut);
+          }
           return;
         }
       case PARQUET:
@@ -59,6 +76,12 @@ public final class WriteResults {
               "WriteDeadLetters",
               WriteParquet.json(ResultSchemas.DEAD_LETTER, OutputDirs.deadLetterDir(dir), OutputDirs.DEAD_LETTER_PREFIX)
                   .withFlushInterval(sink.flushInterval()));
+          if (late != null) {
+            late.apply(
+                "WriteLate",
+                WriteParquet.json(ResultSchemas.LATE_EVENT, OutputDirs.lateDir(dir), LATE_PREFIX)
+                    .withFlushInterval(sink.flushInterval()));
+          }
           return;
         }
       default:

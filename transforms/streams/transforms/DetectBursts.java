@@ -24,12 +24,16 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import streams.model.EventCoders;
 import streams.model.FraudAlert;
+import streams.model.LateEvent;
 import streams.model.ResultCoders;
 import streams.model.Transaction;
 
@@ -70,7 +74,12 @@ import streams.model.Transaction;
  * the reference model's. The watermark is read with {@link Timer#getCurrentRelativeTime()}, which for an
  * event-time timer is the input watermark.
  */
-public final class DetectBursts extends PTransform<PCollection<Transaction>, PCollection<FraudAlert>> {
+public final class DetectBursts extends PTransform<PCollection<Transaction>, PCollectionTuple> {
+  /** The alerts. */
+  public static final TupleTag<FraudAlert> ALERTS = new TupleTag<FraudAlert>("alerts") {};
+  /** Transactions later than allowed lateness, with the watermark they were judged against. */
+  public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
+
   public static final String LATE_DROPPED = "late_dropped";
   /** Times an account without burst state got some: a new account, or one whose state had expired. */
   public static final String STATES_CREATED = "burst_states_created";
@@ -106,8 +115,8 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
   }
 
   @Override
-  public PCollection<FraudAlert> expand(PCollection<Transaction> transactions) {
-    return transactions
+  public PCollectionTuple expand(PCollection<Transaction> transactions) {
+    PCollectionTuple out = transactions
         // State must span the whole stream of an account, not a window of it.
         .apply("IntoGlobalWindow", Window.<Transaction>into(new GlobalWindows()))
         .apply(
@@ -118,8 +127,11 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
         .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoders.TransactionCoder.of()))
         .apply(
             "DetectBurstsPerAccount",
-            ParDo.of(new DetectBurstsFn(threshold, window.getMillis(), allowedLateness.getMillis())))
-        .setCoder(ResultCoders.FraudAlertCoder.of());
+            ParDo.of(new DetectBurstsFn(threshold, window.getMillis(), allowedLateness.getMillis()))
+                .withOutputTags(ALERTS, TupleTagList.of(LATE)));
+    out.get(ALERTS).setCoder(ResultCoders.FraudAlertCoder.of());
+    out.get(LATE).setCoder(LateEvent.LateEventCoder.of());
+    return out;
   }
 
   static final class DetectBurstsFn extends DoFn<KV<String, Transaction>, FraudAlert> {
@@ -170,12 +182,21 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
         @Element KV<String, Transaction> element,
         @StateId("pending") BagState<Transaction> pending,
         @StateId("pendingMin") ValueState<Long> pendingMin,
-        @TimerId("flush") Timer flush) {
+        @TimerId("flush") Timer flush,
+        MultiOutputReceiver out) {
       Transaction tx = element.getValue();
       long t = tx.getCreatedAtMillis();
       long watermark = flush.getCurrentRelativeTime().getMillis();
       if (t + latenessMillis < watermark) {
         lateDropped.inc();
+        out.get(LATE)
+            .output(
+                LateEvent.of(
+                    tx,
+                    watermark,
+                    "later than allowed lateness: created_at + "
+                        + Duration.millis(latenessMillis)
+                        + " is behind the watermark; its burst was already decided"));
         return;
       }
       pending.add(tx);

@@ -31,12 +31,15 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import streams.model.EventCoders;
 import streams.model.Order;
+import streams.model.LateEvent;
 import streams.model.OrderPayment;
 import streams.model.Payment;
 import streams.model.ResultCoders;
@@ -65,7 +68,12 @@ import streams.model.ResultCoders;
  * a buffer entry expires only when no acceptable record could still match it). So the output is exactly
  * the join of the accepted records; with bounded input nothing is late and it is the reference model's.
  */
-public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCollection<OrderPayment>> {
+public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCollectionTuple> {
+  /** The matches. */
+  public static final TupleTag<OrderPayment> MATCHES = new TupleTag<OrderPayment>("matches") {};
+  /** Orders and payments later than allowed lateness, with the watermark they were judged against. */
+  public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
+
   public static final String LATE_DROPPED = "late_dropped";
   public static final String BUFFERED = "join_buffered";
   public static final String EXPIRED = "join_expired";
@@ -97,7 +105,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
   }
 
   @Override
-  public PCollection<OrderPayment> expand(PCollectionTuple events) {
+  public PCollectionTuple expand(PCollectionTuple events) {
     TypeDescriptor<KV<String, OrderOrPayment>> keyed =
         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(OrderOrPayment.class));
     KvCoder<String, OrderOrPayment> keyedCoder = KvCoder.of(StringUtf8Coder.of(), OrderOrPaymentCoder.INSTANCE);
@@ -117,13 +125,17 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
                 "KeyPaymentsByOrderId",
                 MapElements.into(keyed).via((Payment p) -> KV.of(p.getOrderId(), OrderOrPayment.of(p))))
             .setCoder(keyedCoder);
-    return PCollectionList.of(orders)
-        .and(payments)
-        .apply("OrdersAndPayments", Flatten.pCollections())
-        .apply(
-            "JoinWithinInterval",
-            ParDo.of(new IntervalJoinFn(lower.getMillis(), upper.getMillis(), allowedLateness.getMillis())))
-        .setCoder(ResultCoders.OrderPaymentCoder.of());
+    PCollectionTuple out =
+        PCollectionList.of(orders)
+            .and(payments)
+            .apply("OrdersAndPayments", Flatten.pCollections())
+            .apply(
+                "JoinWithinInterval",
+                ParDo.of(new IntervalJoinFn(lower.getMillis(), upper.getMillis(), allowedLateness.getMillis()))
+                    .withOutputTags(MATCHES, TupleTagList.of(LATE)));
+    out.get(MATCHES).setCoder(ResultCoders.OrderPaymentCoder.of());
+    out.get(LATE).setCoder(LateEvent.LateEventCoder.of());
+    return out;
   }
 
   /** One side of the join: exactly one of {@code order} and {@code payment} is set. */
@@ -238,7 +250,8 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         @StateId("payments") BagState<Payment> payments,
         @StateId("nextExpiry") ValueState<Long> nextExpiry,
         @TimerId("expire") Timer expire,
-        OutputReceiver<OrderPayment> out) {
+        OutputReceiver<OrderPayment> out,
+        MultiOutputReceiver outputs) {
       long watermark = expire.getCurrentRelativeTime().getMillis();
       OrderOrPayment side = element.getValue();
       long expiry;
@@ -246,6 +259,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         Order order = side.order;
         if (order.getCreatedAtMillis() + latenessMillis < watermark) {
           lateDropped.inc();
+          outputs.get(LATE).output(LateEvent.of(order, watermark, tooLate()));
           return;
         }
         for (Payment payment : payments.read()) {
@@ -257,6 +271,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         Payment payment = side.payment;
         if (payment.getPaidAtMillis() + latenessMillis < watermark) {
           lateDropped.inc();
+          outputs.get(LATE).output(LateEvent.of(payment, watermark, tooLate()));
           return;
         }
         for (Order order : orders.read()) {
@@ -271,6 +286,12 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         nextExpiry.write(expiry);
         expire.withNoOutputTimestamp().set(new Instant(expiry));
       }
+    }
+
+    private String tooLate() {
+      return "later than allowed lateness: event time + "
+          + org.joda.time.Duration.millis(latenessMillis)
+          + " is behind the watermark; the other side's records it could match may be gone";
     }
 
     private void emitIfMatching(Order order, Payment payment, OutputReceiver<OrderPayment> out) {

@@ -35,7 +35,7 @@ final class ChildRun {
   static final Pattern SUMMARY =
       Pattern.compile(
           "^(\\S+) on (\\S+): (\\w+)[^,]*, (?:(\\d+) events in, (\\d+) results out, (\\d+) dead letters,"
-              + " (\\d+) late dropped|no counts[^,]*), ([0-9.]+) s$");
+              + " (\\d+) late(?: dropped)?|no counts[^,]*), ([0-9.]+) s$");
   private static final Path GNU_TIME = gnuTime();
   private static final long TIMEOUT_MINUTES = 120;
 

@@ -275,7 +275,7 @@ public final class Cli {
             ? "no counts (the runner reports no metrics for this job)"
             : String.format(
                 Locale.ROOT,
-                "%d events in, %d results out, %d dead letters, %d late dropped",
+                "%d events in, %d results out, %d dead letters, %d late",
                 counters.getOrDefault("events_in", 0L),
                 counters.getOrDefault("results_out", 0L),
                 counters.getOrDefault("dead_letters", 0L),

@@ -108,6 +108,9 @@ public class KafkaStreamingTest {
           RevenuePipeline.Options r = o.as(RevenuePipeline.Options.class);
           r.setWindow("PT10S");
           r.setAllowedLateness("PT0S");
+          // Routing too-late orders needs event-time timers, which Spark rejects in streaming; this stream has
+          // no late order, and scripts/run refuses revenue on Spark streaming unless --trigger=complete.
+          r.setLateOutput(!o.getRunner().getSimpleName().contains("Spark"));
           RevenuePipeline.build(p, r);
           return;
         case COMPLETED:
