@@ -65,6 +65,14 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setIdleTimeout(String value);
 
   @Description(
+      "An event more than this (ISO-8601) ahead of its Kafka partition's event time and of the wall clock"
+          + " is a dead letter instead of moving the watermark there.")
+  @Default.String("PT1H")
+  String getMaxEventTimeJump();
+
+  void setMaxEventTimeJump(String value);
+
+  @Description(
       "unbounded (default: a streaming job that runs until cancelled) or bounded (a labelled batch"
           + " mode: reads at most --maxRecords records or for --maxReadTime, then ends; no late data).")
   @Default.String("unbounded")

@@ -13,6 +13,8 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.joda.time.Duration;
+import streams.transforms.Durations;
 
 /**
  * The event source of every pipeline: JSON Lines from files ({@code --source=file --input=PATH}, bounded)
@@ -21,22 +23,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Kafka: each element is stamped with its event's own time and the watermark follows {@link
  * EventTimePolicy} (bounded out-of-orderness per partition, idle partitions do not hold it back). A record
- * whose value is not a valid event keeps the broker's timestamp and goes on to the dead letters. The read
+ * whose value is not a valid event keeps the broker's timestamp and goes on to the dead letters; so does an
+ * event more than {@code --maxEventTimeJump} (default PT1H) ahead of its partition's event time and of the
+ * wall clock, stamped with the partition's time so that it moves no watermark. The read
  * starts at the earliest offset of every partition and commits nothing. {@code --readMode=unbounded}
  * (default) is a streaming job that runs until cancelled; {@code --readMode=bounded} is a separate,
  * labelled mode that reads at most {@code --maxRecords} records or for {@code --maxReadTime} and then
  * ends: the runner executes it as a batch job, where nothing is ever late.
  *
  * <p>Example: {@code --source=kafka --bootstrapServers=127.0.0.1:9092 --topic=events
- * --maxOutOfOrderness=PT5S --idleTimeout=PT10S}
+ * --maxOutOfOrderness=PT5S --idleTimeout=PT10S --maxEventTimeJump=PT1H}
  */
 public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   private final String filePattern;
   private final KafkaSourceConfig kafka;
+  private final Duration maxEventTimeJump;
 
-  private ReadEvents(String filePattern, KafkaSourceConfig kafka) {
+  private ReadEvents(String filePattern, KafkaSourceConfig kafka, Duration maxEventTimeJump) {
     this.filePattern = filePattern;
     this.kafka = kafka;
+    this.maxEventTimeJump = maxEventTimeJump;
   }
 
   /** The source the options choose: {@code --source=file} reads {@code input}, {@code kafka} the topics. */
@@ -49,7 +55,8 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
         }
         return fromFiles(input);
       case "kafka":
-        return fromKafka(KafkaSourceConfig.from(options));
+        return fromKafka(KafkaSourceConfig.from(options))
+            .withMaxEventTimeJump(Durations.parsePositive("maxEventTimeJump", options.getMaxEventTimeJump()));
       default:
         throw new IllegalArgumentException(
             "--source=" + options.getSource() + " is not a source; allowed: file, kafka");
@@ -57,11 +64,16 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   }
 
   public static ReadEvents fromFiles(String filePattern) {
-    return new ReadEvents(filePattern, null);
+    return new ReadEvents(filePattern, null, EventTimePolicy.DEFAULT_MAX_EVENT_TIME_JUMP);
   }
 
   public static ReadEvents fromKafka(KafkaSourceConfig config) {
-    return new ReadEvents(null, config);
+    return new ReadEvents(null, config, EventTimePolicy.DEFAULT_MAX_EVENT_TIME_JUMP);
+  }
+
+  /** Kafka: how far ahead of its partition's event time (and the wall clock) an event may be. */
+  public ReadEvents withMaxEventTimeJump(Duration jump) {
+    return new ReadEvents(filePattern, kafka, jump);
   }
 
   public boolean isKafka() {
@@ -84,7 +96,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))
             .withTimestampPolicyFactory(
-                EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout()));
+                EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout(), maxEventTimeJump));
     if (kafka.readMode() == KafkaSourceConfig.ReadMode.BOUNDED) {
       // Both limits: a count alone is split across partitions and waits forever for a partition that
       // cannot supply its share.
