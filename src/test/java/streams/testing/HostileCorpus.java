@@ -41,10 +41,16 @@ public final class HostileCorpus {
 
   /**
    * {@code validLines} in their order with {@code hostileLines} hostile lines (plus {@code oversized} lines
-   * over 1 MiB) and the valid edge cases inserted at positions drawn from {@code seed}. The first line is
-   * always a valid one.
+   * over 1 MiB) and the valid edge cases ({@link #validEdges}) inserted at positions drawn from {@code seed}.
+   * The first line is always a valid one.
    */
   public static HostileCorpus mix(List<String> validLines, int hostileLines, int oversized, long seed) {
+    return mix(validLines, hostileLines, oversized, seed, validEdges());
+  }
+
+  /** As {@link #mix(List, int, int, long)}, with {@code edges} as the valid lines inserted. */
+  public static HostileCorpus mix(
+      List<String> validLines, int hostileLines, int oversized, long seed, List<String> edges) {
     HostileCorpus corpus = new HostileCorpus();
     SplittableRandom random = new SplittableRandom(seed);
     Kinds kinds = new Kinds(random, validLines);
@@ -58,7 +64,6 @@ public final class HostileCorpus {
       extra.add(kinds.oversized(i));
       corpus.count("over 1 MiB");
     }
-    List<String> edges = validEdges();
     for (String e : edges) {
       extra.add(utf8(e));
     }
@@ -106,6 +111,11 @@ public final class HostileCorpus {
     return Collections.unmodifiableMap(hostileByKind);
   }
 
+  /** The lines as bytes, in order (what a producer sends as record values). */
+  public List<byte[]> bytes() {
+    return Collections.unmodifiableList(lines);
+  }
+
   public void writeTo(Path file) throws IOException {
     try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       for (byte[] line : lines) {
@@ -133,7 +143,7 @@ public final class HostileCorpus {
   }
 
   /** Lines at the limits that must stay valid, and orders whose sums test the revenue totals. */
-  static List<String> validEdges() {
+  public static List<String> validEdges() {
     List<String> out = new ArrayList<>();
     out.add(order("o-edge-1", "u-edge", MAX_AMOUNT, "\"2026-01-15T01:00:00Z\""));
     out.add(order("o-edge-2", "u-edge", "\"-" + MAX_AMOUNT + "\"", "\"2026-01-15T01:00:01Z\""));
