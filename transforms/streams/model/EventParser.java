@@ -73,10 +73,13 @@ public final class EventParser {
     if (line == null || line.isBlank()) {
       throw new BadEventException("empty line");
     }
-    long bytes = utf8Length(line);
-    if (bytes > MAX_LINE_BYTES) {
-      throw new BadEventException(
-          "line is " + bytes + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (1 MiB)");
+    // A char is at most 3 bytes of UTF-8: only a line over a third of the limit needs counting.
+    if (line.length() > MAX_LINE_BYTES / 3) {
+      long bytes = utf8Length(line);
+      if (bytes > MAX_LINE_BYTES) {
+        throw new BadEventException(
+            "line is " + bytes + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (1 MiB)");
+      }
     }
     if (line.indexOf('\uFFFD') >= 0) {
       throw new BadEventException(
