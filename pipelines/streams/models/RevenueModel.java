@@ -1,5 +1,6 @@
 package streams.models;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,16 @@ import streams.model.UserRevenue;
 /**
  * Reference model of {@code revenue} over a finite input: per user and tumbling window, count and exact
  * sum of every order. Plain Java, no Beam. With bounded input every (user, window) is one ON_TIME, final
- * pane.
+ * pane. A total of 10^16 or more in absolute value is written saturated at ±9999999999999999.99.
  */
 public final class RevenueModel {
   private RevenueModel() {}
 
+  /** The largest total written, in cents: 9999999999999999.99, the bound of {@code DECIMAL(18,2)}. */
+  private static final BigInteger BOUND = BigInteger.TEN.pow(18).subtract(BigInteger.ONE);
+
   public static List<String> expected(Iterable<String> lines, long windowMillis) {
-    Map<String, long[]> byUserWindow = new TreeMap<>();
+    Map<String, Object[]> byUserWindow = new TreeMap<>();
     for (String line : lines) {
       Object event;
       try {
@@ -28,9 +32,10 @@ public final class RevenueModel {
       if (event instanceof Order) {
         Order o = (Order) event;
         long start = Math.floorDiv(o.getCreatedAtMillis(), windowMillis) * windowMillis;
-        long[] acc = byUserWindow.computeIfAbsent(o.getUserId() + "\u0000" + start, k -> new long[2]);
-        acc[0]++;
-        acc[1] += o.getAmountCents();
+        Object[] acc =
+            byUserWindow.computeIfAbsent(o.getUserId() + "\u0000" + start, k -> new Object[] {0L, BigInteger.ZERO});
+        acc[0] = (Long) acc[0] + 1;
+        acc[1] = ((BigInteger) acc[1]).add(BigInteger.valueOf(o.getAmountCents()));
       }
     }
     List<String> out = new ArrayList<>();
@@ -38,8 +43,10 @@ public final class RevenueModel {
         (key, acc) -> {
           String[] parts = key.split("\u0000");
           long start = Long.parseLong(parts[1]);
+          BigInteger total = ((BigInteger) acc[1]).max(BOUND.negate()).min(BOUND);
           out.add(
-              new UserRevenue(parts[0], start, start + windowMillis, acc[0], acc[1], "ON_TIME", 0, true)
+              new UserRevenue(
+                      parts[0], start, start + windowMillis, (Long) acc[0], total.longValueExact(), "ON_TIME", 0, true)
                   .toJson());
         });
     return out;

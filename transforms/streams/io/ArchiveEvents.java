@@ -9,11 +9,13 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 import streams.model.EventCoders;
 import streams.model.EventParser;
 import streams.model.Order;
 import streams.model.Payment;
 import streams.model.Transaction;
+import streams.transforms.ParseEvents;
 
 /**
  * The data-lake copy of the input ({@code --archive=DIR}): every valid event as Parquet, one folder and
@@ -83,12 +85,15 @@ public final class ArchiveEvents extends PTransform<PCollection<String>, PDone> 
 
   static final class SplitFn extends DoFn<String, Order> {
     @ProcessElement
-    public void process(@Element String line, MultiOutputReceiver out) {
+    public void process(@Element String line, @Timestamp Instant stamp, MultiOutputReceiver out) {
       Object event;
       try {
         event = EventParser.parse(line);
       } catch (EventParser.BadEventException e) {
         return; // the pipeline's dead-letter output keeps and counts it
+      }
+      if (ParseEvents.aheadOfSource(EventParser.eventTimeMillis(event), stamp) != null) {
+        return; // likewise: rejected by the Kafka source as too far ahead of its partition
       }
       if (event instanceof Order) {
         out.get(ORDERS).output((Order) event);

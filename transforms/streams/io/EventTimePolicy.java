@@ -15,9 +15,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import streams.model.EventParser;
-import streams.model.Order;
-import streams.model.Payment;
-import streams.model.Transaction;
 
 /**
  * Event time and watermark of the Kafka source: bounded out-of-orderness per partition, with idle
@@ -32,6 +29,16 @@ import streams.model.Transaction;
  *   <li>Watermark of a partition: the highest event time read from it minus {@code maxOutOfOrderness},
  *       never decreasing. Before its first event a partition's watermark is the start of time (or the
  *       checkpointed one).
+ *   <li>Far-future events: an event more than {@code maxEventTimeJump} ahead of its partition's event time
+ *       and also more than {@code maxEventTimeJump} ahead of the wall clock is not taken as the partition's
+ *       time. It is stamped with the partition's event time instead of its own, moves no watermark, and
+ *       {@code ParseEvents} makes it a dead letter with both times ({@code ParseEvents#aheadOfSource}).
+ *       The partition's event time is the highest event time accepted from it, from any partition of the
+ *       same read (so a partition that was quiet catches up with the others), or, after a restore, the
+ *       checkpointed watermark plus {@code maxOutOfOrderness}. The first event of a read has no reference
+ *       and defines it. The wall clock keeps a stream that stops for longer than the jump (a quiet night)
+ *       from rejecting everything after the gap: an event not ahead of the wall clock is never judged a
+ *       far-future one, even in a replay of old data.
  *   <li>Idle: a partition that has been read to its end (backlog 0) and has delivered no record for {@code
  *       idleTimeout} of processing time is idle. An idle partition follows the highest watermark reached by
  *       an active partition of the same read, so it no longer holds the minimum back (as idleness in
@@ -61,6 +68,8 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
    */
   static final class Shared {
     final AtomicLong highestActive = new AtomicLong(BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
+    /** The highest event time accepted from any partition: the reference of the far-future check. */
+    final AtomicLong highestEventTime = new AtomicLong(Long.MIN_VALUE);
     final Map<TopicPartition, AtomicLong> lastActivity = new ConcurrentHashMap<>();
 
     AtomicLong lastActivity(TopicPartition tp, long now) {
@@ -68,8 +77,14 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     }
   }
 
+  /** The default of {@code --maxEventTimeJump}. */
+  public static final Duration DEFAULT_MAX_EVENT_TIME_JUMP = Duration.standardHours(1);
+
   private final long maxOutOfOrdernessMillis;
   private final long idleTimeoutMillis;
+  private final long maxJumpMillis;
+  private final long restoredEventTime;
+  private final AtomicLong highestEventTime;
   private final AtomicLong highestActive;
   private final AtomicLong lastActivity;
   private final LongSupplier clock;
@@ -83,8 +98,25 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       Shared shared,
       TopicPartition partition,
       LongSupplier clock) {
+    this(maxOutOfOrderness, idleTimeout, DEFAULT_MAX_EVENT_TIME_JUMP, previousWatermark, shared, partition, clock);
+  }
+
+  EventTimePolicy(
+      Duration maxOutOfOrderness,
+      Duration idleTimeout,
+      Duration maxEventTimeJump,
+      Optional<Instant> previousWatermark,
+      Shared shared,
+      TopicPartition partition,
+      LongSupplier clock) {
     this.maxOutOfOrdernessMillis = maxOutOfOrderness.getMillis();
     this.idleTimeoutMillis = idleTimeout.getMillis();
+    this.maxJumpMillis = maxEventTimeJump.getMillis();
+    this.restoredEventTime =
+        previousWatermark.isPresent() && previousWatermark.get().isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)
+            ? previousWatermark.get().getMillis() + maxOutOfOrdernessMillis
+            : Long.MIN_VALUE;
+    this.highestEventTime = shared.highestEventTime;
     this.highestActive = shared.highestActive;
     this.lastActivity = shared.lastActivity(partition, clock.getAsLong());
     this.clock = clock;
@@ -92,19 +124,27 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     this.maxEventTime = Long.MIN_VALUE;
   }
 
-  /** The factory for {@code KafkaIO.read().withTimestampPolicyFactory(...)}. */
+  /** The factory for {@code KafkaIO.read().withTimestampPolicyFactory(...)}, with the default jump. */
   public static TimestampPolicyFactory<byte[], byte[]> factory(Duration maxOutOfOrderness, Duration idleTimeout) {
-    return new Factory(maxOutOfOrderness, idleTimeout, UUID.randomUUID().toString());
+    return factory(maxOutOfOrderness, idleTimeout, DEFAULT_MAX_EVENT_TIME_JUMP);
+  }
+
+  /** The factory for {@code KafkaIO.read().withTimestampPolicyFactory(...)}. */
+  public static TimestampPolicyFactory<byte[], byte[]> factory(
+      Duration maxOutOfOrderness, Duration idleTimeout, Duration maxEventTimeJump) {
+    return new Factory(maxOutOfOrderness, idleTimeout, maxEventTimeJump, UUID.randomUUID().toString());
   }
 
   private static final class Factory implements TimestampPolicyFactory<byte[], byte[]> {
     private final Duration maxOutOfOrderness;
     private final Duration idleTimeout;
+    private final Duration maxEventTimeJump;
     private final String readId;
 
-    Factory(Duration maxOutOfOrderness, Duration idleTimeout, String readId) {
+    Factory(Duration maxOutOfOrderness, Duration idleTimeout, Duration maxEventTimeJump, String readId) {
       this.maxOutOfOrderness = maxOutOfOrderness;
       this.idleTimeout = idleTimeout;
+      this.maxEventTimeJump = maxEventTimeJump;
       this.readId = readId;
     }
 
@@ -114,6 +154,7 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       return new EventTimePolicy(
           maxOutOfOrderness,
           idleTimeout,
+          maxEventTimeJump,
           previousWatermark,
           READS.computeIfAbsent(readId, k -> new Shared()),
           tp,
@@ -132,13 +173,7 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     } catch (EventParser.BadEventException e) {
       return null;
     }
-    if (event instanceof Order) {
-      return ((Order) event).getCreatedAtMillis();
-    }
-    if (event instanceof Payment) {
-      return ((Payment) event).getPaidAtMillis();
-    }
-    return ((Transaction) event).getCreatedAtMillis();
+    return EventParser.eventTimeMillis(event);
   }
 
   @Override
@@ -151,7 +186,14 @@ public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
       long recordTime = record.getTimestamp();
       return new Instant(inBeamRange(recordTime) && recordTime >= 0 ? recordTime : now);
     }
+    long reference = Math.max(Math.max(maxEventTime, highestEventTime.get()), restoredEventTime);
+    if (reference != Long.MIN_VALUE && t - reference > maxJumpMillis && t - now > maxJumpMillis) {
+      // Far ahead of the partition and of the clock: stamped with the partition's time, it moves nothing
+      // and ParseEvents sees the difference and dead-letters it.
+      return new Instant(reference);
+    }
     maxEventTime = Math.max(maxEventTime, t);
+    highestEventTime.accumulateAndGet(t, Math::max);
     return new Instant(t);
   }
 

@@ -84,6 +84,14 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setStartFrom(String value);
 
   @Description(
+      "An event more than this (ISO-8601) ahead of its Kafka partition's event time and of the wall clock"
+          + " is a dead letter instead of moving the watermark there.")
+  @Default.String("PT1H")
+  String getMaxEventTimeJump();
+
+  void setMaxEventTimeJump(String value);
+
+  @Description(
       "unbounded (default: a streaming job that runs until stopped), toEnd (a streaming job over what the"
           + " topics hold when it starts: it ends by itself once every partition is read to that end, every"
           + " window closed) or bounded (a labelled batch mode: reads at most --maxRecords records or for"

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import streams.transforms.ParseEvents;
+import org.joda.time.Duration;
+import streams.transforms.Durations;
 
 /**
  * The event source of every pipeline: JSON Lines from files ({@code --source=file --input=PATH}, bounded)
@@ -37,23 +39,27 @@ import streams.transforms.ParseEvents;
  * them ({@code commitOffsetsInFinalize}; when that happens differs per runner, see the README). Without a
  * checkpoint it starts where {@code --startFrom} says: {@code committed} (default) at the group's committed
  * offsets, or the earliest offset of a partition the group has none for; {@code earliest} at the beginning
- * and {@code latest} at the end of every partition, whatever the group committed. {@code --readMode=unbounded}
+ * and {@code latest} at the end of every partition, whatever the group committed. An event more than {@code
+ * --maxEventTimeJump} (default PT1H) ahead of its partition's event time and of the wall clock is a dead
+ * letter too, stamped with the partition's time so that it moves no watermark. {@code --readMode=unbounded}
  * (default) is a streaming job that runs until cancelled; {@code --readMode=bounded} is a separate,
  * labelled mode that reads at most {@code --maxRecords} records or for {@code --maxReadTime} and then
  * ends: the runner executes it as a batch job, where nothing is ever late.
  *
  * <p>Example: {@code --source=kafka --bootstrapServers=127.0.0.1:9092 --topic=events
- * --maxOutOfOrderness=PT5S --idleTimeout=PT10S}
+ * --maxOutOfOrderness=PT5S --idleTimeout=PT10S --maxEventTimeJump=PT1H}
  */
 public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   private final String filePattern;
   private final KafkaSourceConfig kafka;
   private final ReadEnd end;
+  private final Duration maxEventTimeJump;
 
-  private ReadEvents(String filePattern, KafkaSourceConfig kafka, ReadEnd end) {
+  private ReadEvents(String filePattern, KafkaSourceConfig kafka, ReadEnd end, Duration maxEventTimeJump) {
     this.filePattern = filePattern;
     this.kafka = kafka;
     this.end = end;
+    this.maxEventTimeJump = maxEventTimeJump;
   }
 
   /** The source the options choose: {@code --source=file} reads {@code input}, {@code kafka} the topics. */
@@ -66,7 +72,9 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
         }
         return fromFiles(input);
       case "kafka":
-        return fromKafka(KafkaSourceConfig.from(options)).drainedBy(options.getDrainSignal());
+        return fromKafka(KafkaSourceConfig.from(options))
+            .drainedBy(options.getDrainSignal())
+            .withMaxEventTimeJump(Durations.parsePositive("maxEventTimeJump", options.getMaxEventTimeJump()));
       default:
         throw new IllegalArgumentException(
             "--source=" + options.getSource() + " is not a source; allowed: file, kafka");
@@ -74,16 +82,21 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   }
 
   public static ReadEvents fromFiles(String filePattern) {
-    return new ReadEvents(filePattern, null, null);
+    return new ReadEvents(filePattern, null, null, EventTimePolicy.DEFAULT_MAX_EVENT_TIME_JUMP);
   }
 
   public static ReadEvents fromKafka(KafkaSourceConfig config) {
-    return new ReadEvents(null, config, ReadEnd.onDrain(null));
+    return new ReadEvents(null, config, ReadEnd.onDrain(null), EventTimePolicy.DEFAULT_MAX_EVENT_TIME_JUMP);
   }
 
   /** A Kafka read that ends, and lets the job drain, once the file {@code drainSignal} exists. */
   public ReadEvents drainedBy(String drainSignal) {
-    return kafka == null ? this : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal));
+    return kafka == null ? this : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal), maxEventTimeJump);
+  }
+
+  /** Kafka: how far ahead of its partition's event time (and the wall clock) an event may be. */
+  public ReadEvents withMaxEventTimeJump(Duration jump) {
+    return new ReadEvents(filePattern, kafka, end, jump);
   }
 
   public boolean isKafka() {
@@ -115,7 +128,9 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
             .withReadCommitted()
             .commitOffsetsInFinalize()
             .withTimestampPolicyFactory(
-                readEnd.wrap(EventTimePolicy.factory(kafka.maxOutOfOrderness(), kafka.idleTimeout())));
+                readEnd.wrap(
+                    EventTimePolicy.factory(
+                        kafka.maxOutOfOrderness(), kafka.idleTimeout(), maxEventTimeJump)));
     if (kafka.startFrom() != KafkaSourceConfig.StartFrom.COMMITTED) {
       // KafkaIO has no "ignore the committed offsets" setting, and withStartReadTime fails on a partition
       // without a message at or after that time (an empty one, or any with "latest"). The consumer seeks to

@@ -1,5 +1,7 @@
 package streams.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,9 +14,26 @@ import java.time.format.DateTimeFormatter;
 
 /** The one place where JSON, money and instants are formatted, so every output agrees byte for byte. */
 public final class Json {
-  /** Exact decimals (no double anywhere between the input text and the cents). */
+  /** The deepest nesting of arrays and objects a line may have (an event is one flat object). */
+  public static final int MAX_NESTING_DEPTH = 64;
+
+  /** The longest number, in characters: bounds the cost of parsing it (and of any amount string). */
+  public static final int MAX_NUMBER_CHARS = 100;
+
+  /**
+   * Exact decimals (no double anywhere between the input text and the cents), and read limits that bound
+   * what one line can cost: {@link #MAX_NESTING_DEPTH}, {@link #MAX_NUMBER_CHARS}, strings of at most 1 MiB.
+   */
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_CHARS)
+                          .maxStringLength(1 << 20)
+                          .build())
+                  .build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();

@@ -7,14 +7,17 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 import streams.model.DeadLetter;
 import streams.model.EventCoders;
 import streams.model.EventParser;
+import streams.model.Json;
 import streams.model.Order;
 import streams.model.Payment;
 import streams.model.Transaction;
@@ -32,7 +35,10 @@ import streams.model.Transaction;
  *
  * <p>Each event is stamped with its own event time ({@code created_at} or {@code paid_at}). Sources must
  * therefore hand in elements whose timestamp is not later than the event time (files carry the minimum
- * timestamp; the Kafka source stamps records with the event time itself).
+ * timestamp; the Kafka source stamps records with the event time itself). A source stamps an element
+ * earlier than its event time only to reject it: the Kafka source does so for an event too far ahead of its
+ * partition ({@code --maxEventTimeJump}, {@code streams.io.EventTimePolicy}), and such an event, valid
+ * otherwise, is a dead letter here ({@link #aheadOfSource}).
  */
 public final class ParseEvents extends PTransform<PCollection<String>, PCollectionTuple> {
   public static final String METRICS_NAMESPACE = "streams";
@@ -95,6 +101,20 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
     return parsed;
   }
 
+  /**
+   * Null when an event at {@code eventTimeMillis} may carry the element timestamp {@code stamp} its source
+   * gave it; otherwise why not: the source stamped it earlier than its own time, which the Kafka source
+   * does to an event too far ahead of its partition's event time (files carry the minimum timestamp).
+   */
+  public static String aheadOfSource(long eventTimeMillis, Instant stamp) {
+    if (!stamp.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE) || eventTimeMillis <= stamp.getMillis()) {
+      return null;
+    }
+    return "event time " + Json.instant(eventTimeMillis) + " is "
+        + Duration.millis(eventTimeMillis - stamp.getMillis()) + " ahead of its partition's event time "
+        + Json.instant(stamp.getMillis()) + ", more than --maxEventTimeJump allows";
+  }
+
   static final class ParseFn extends DoFn<String, DeadLetter> {
     private final Counter eventsIn = Metrics.counter(METRICS_NAMESPACE, "events_in");
     private final Counter parsedEvents = Metrics.counter(METRICS_NAMESPACE, "events_parsed");
@@ -111,14 +131,20 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
     }
 
     @ProcessElement
-    public void process(@Element String line, MultiOutputReceiver out) {
+    public void process(@Element String line, @Timestamp Instant stamp, MultiOutputReceiver out) {
       eventsIn.inc();
       Object event;
       try {
         event = EventParser.parse(line);
       } catch (EventParser.BadEventException e) {
         deadLetters.inc();
-        out.get(DEAD_LETTERS).output(new DeadLetter(line, e.getMessage()));
+        out.get(DEAD_LETTERS).output(DeadLetter.of(line, e.getMessage()));
+        return;
+      }
+      String ahead = aheadOfSource(EventParser.eventTimeMillis(event), stamp);
+      if (ahead != null) {
+        deadLetters.inc();
+        out.get(DEAD_LETTERS).output(DeadLetter.of(line, ahead));
         return;
       }
       parsedEvents.inc();

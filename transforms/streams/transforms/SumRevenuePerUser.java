@@ -43,6 +43,12 @@ import streams.model.UserRevenue;
  * {@code allowedLateness}; {@code update} adds EARLY panes every {@code earlyFiring} of processing time;
  * {@code complete} is {@code update} that never drops late data. All panes accumulate. With bounded input
  * there is exactly one pane per (user, window).
+ *
+ * <p>Totals are exact and never overflow: the sum is kept as {@code hi * 10^18 + cents}, so it is the same
+ * whatever the order in which a runner adds and merges. A total that {@code DECIMAL(18,2)} cannot hold
+ * (10^16 or more in absolute value, possible only with many huge orders of one user in one window) is
+ * written saturated, as ±9999999999999999.99 (the column's bound, which then means "at least this"), and
+ * counted in {@code streams/totals_saturated}; the order count stays exact.
  */
 public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCollection<UserRevenue>> {
   private final Duration windowSize;
@@ -141,16 +147,61 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
         org.apache.beam.sdk.values.TypeDescriptor.of(Order.class);
   }
 
-  /** Mutable accumulator: number of orders and total in cents. */
+  /** Saturated totals, in {@code streams}: panes whose exact total does not fit {@code DECIMAL(18,2)}. */
+  public static final String TOTALS_SATURATED = "totals_saturated";
+
+  /** 10^18 cents: 10^16, the first amount {@code DECIMAL(18,2)} cannot hold. */
+  static final long CARRY = 1_000_000_000_000_000_000L;
+
+  /**
+   * Mutable accumulator: number of orders and their exact total in cents, {@code hi * 10^18 + cents} with
+   * {@code |cents| < 10^18} and both of the same sign. Every amount is below 10^18 cents, so adding one (or
+   * merging two accumulators) never overflows a long before the carry.
+   */
   public static final class CountAndSum {
     long count;
     long cents;
+    long hi;
 
     public CountAndSum() {}
 
     public CountAndSum(long count, long cents) {
+      this(count, cents, 0);
+    }
+
+    CountAndSum(long count, long cents, long hi) {
       this.count = count;
       this.cents = cents;
+      this.hi = hi;
+    }
+
+    void add(long moreCents, long moreHi) {
+      cents += moreCents;
+      hi += moreHi;
+      if (cents >= CARRY) {
+        cents -= CARRY;
+        hi++;
+      } else if (cents <= -CARRY) {
+        cents += CARRY;
+        hi--;
+      }
+      if (hi > 0 && cents < 0) {
+        cents += CARRY;
+        hi--;
+      } else if (hi < 0 && cents > 0) {
+        cents -= CARRY;
+        hi++;
+      }
+    }
+
+    /** True when the total fits {@code DECIMAL(18,2)}: {@link #cents} is then the whole total. */
+    boolean fits() {
+      return hi == 0;
+    }
+
+    /** The total as written: exact when it fits, otherwise the bound of its sign. */
+    long writtenCents() {
+      return fits() ? cents : hi > 0 ? CARRY - 1 : -(CARRY - 1);
     }
   }
 
@@ -161,11 +212,12 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
     public void encode(CountAndSum value, OutputStream out) throws IOException {
       LONG.encode(value.count, out);
       LONG.encode(value.cents, out);
+      LONG.encode(value.hi, out);
     }
 
     @Override
     public CountAndSum decode(InputStream in) throws IOException {
-      return new CountAndSum(LONG.decode(in), LONG.decode(in));
+      return new CountAndSum(LONG.decode(in), LONG.decode(in), LONG.decode(in));
     }
 
     @Override
@@ -181,7 +233,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
     @Override
     public CountAndSum addInput(CountAndSum acc, Order order) {
       acc.count++;
-      acc.cents = Math.addExact(acc.cents, order.getAmountCents());
+      acc.add(order.getAmountCents(), 0);
       return acc;
     }
 
@@ -190,7 +242,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
       CountAndSum merged = new CountAndSum();
       for (CountAndSum acc : accumulators) {
         merged.count += acc.count;
-        merged.cents = Math.addExact(merged.cents, acc.cents);
+        merged.add(acc.cents, acc.hi);
       }
       return merged;
     }
@@ -215,6 +267,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
   static final class ToUserRevenueFn extends DoFn<KV<String, CountAndSum>, UserRevenue> {
     private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
     private final Counter emptyPanes = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "empty_panes_skipped");
+    private final Counter saturated = Metrics.counter(ParseEvents.METRICS_NAMESPACE, TOTALS_SATURATED);
 
     @ProcessElement
     public void process(
@@ -234,13 +287,16 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
       }
       IntervalWindow w = (IntervalWindow) window;
       results.inc();
+      if (!kv.getValue().fits()) {
+        saturated.inc();
+      }
       out.output(
           new UserRevenue(
               kv.getKey(),
               w.start().getMillis(),
               w.end().getMillis(),
               kv.getValue().count,
-              kv.getValue().cents,
+              kv.getValue().writtenCents(),
               Panes.timing(pane),
               pane.getIndex(),
               pane.isLast()));

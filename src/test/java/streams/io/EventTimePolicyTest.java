@@ -163,4 +163,71 @@ public class EventTimePolicyTest {
     p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
     assertEquals(new Instant(T0 + 100_000), p.getWatermark(backlog(5)));
   }
+
+  // ---- far-future events (--maxEventTimeJump, default PT1H) ----
+
+  private static final long HOUR = 3_600_000L;
+
+  @Test
+  public void aFarFutureEventIsStampedWithThePartitionsTimeAndMovesNoWatermark() {
+    EventTimePolicy p = policy(0);
+    p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
+    long future = Instant.parse("2126-01-15T10:00:00Z").getMillis();
+    assertEquals(new Instant(T0), p.getTimestampForRecord(backlog(5), record(order(future), 1L)));
+    assertEquals(new Instant(T0 - 5_000), p.getWatermark(backlog(5)));
+    // Events after it are on time, not late: the watermark stayed with the data.
+    assertEquals(new Instant(T0 + 1_000), p.getTimestampForRecord(backlog(5), record(order(T0 + 1_000), 1L)));
+    assertEquals(new Instant(T0 - 4_000), p.getWatermark(backlog(5)));
+  }
+
+  @Test
+  public void aJumpOfExactlyTheLimitIsAccepted() {
+    EventTimePolicy p = policy(0);
+    p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
+    assertEquals(new Instant(T0 + HOUR), p.getTimestampForRecord(backlog(5), record(order(T0 + HOUR), 1L)));
+    assertEquals(new Instant(T0 + HOUR), p.getTimestampForRecord(backlog(5), record(order(T0 + 2 * HOUR + 1), 1L)));
+    assertEquals(new Instant(T0 + HOUR - 5_000), p.getWatermark(backlog(5)));
+  }
+
+  @Test
+  public void theFirstEventOfAReadDefinesTheReference() {
+    EventTimePolicy p = policy(0);
+    long future = T0 + 1_000 * HOUR;
+    assertEquals(new Instant(future), p.getTimestampForRecord(backlog(5), record(order(future), 1L)));
+    // From then on, the rest of the read is judged against it; an event behind it is simply behind.
+    assertEquals(new Instant(T0), p.getTimestampForRecord(backlog(5), record(order(T0), 1L)));
+  }
+
+  @Test
+  public void aQuietPartitionIsJudgedAgainstTheWholeRead() {
+    EventTimePolicy quiet = policy(1);
+    EventTimePolicy busy = policy(0);
+    quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
+    for (int h = 0; h <= 3; h++) {
+      busy.getTimestampForRecord(backlog(9), record(order(T0 + h * HOUR), 1L));
+    }
+    // Three hours after its own last event, but not ahead of the read: accepted. A partition's first event
+    // is judged the same way, against the read.
+    assertEquals(new Instant(T0 + 3 * HOUR + 10), quiet.getTimestampForRecord(backlog(0), record(order(T0 + 3 * HOUR + 10), 1L)));
+  }
+
+  @Test
+  public void anEventNotAheadOfTheWallClockIsNeverAFarFutureOne() {
+    EventTimePolicy p = policy(0);
+    p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
+    now = T0 + 5 * HOUR; // a quiet stream: the next event comes five hours later, in real time
+    assertEquals(new Instant(T0 + 5 * HOUR), p.getTimestampForRecord(backlog(5), record(order(T0 + 5 * HOUR), 1L)));
+    assertEquals(new Instant(T0 + 5 * HOUR), p.getTimestampForRecord(backlog(5), record(order(T0 + 6 * HOUR + 1), 1L)));
+  }
+
+  @Test
+  public void afterARestoreTheCheckpointedWatermarkIsTheReference() {
+    EventTimePolicy restored =
+        new EventTimePolicy(
+            OUT_OF_ORDERNESS, IDLE, Duration.standardMinutes(10), Optional.of(new Instant(T0)), shared,
+            new TopicPartition("events", 0), () -> now);
+    long ahead = T0 + 5_000 + 10 * 60_000L + 1;
+    assertEquals(new Instant(T0 + 5_000), restored.getTimestampForRecord(backlog(5), record(order(ahead), 1L)));
+    assertEquals(new Instant(ahead - 1), restored.getTimestampForRecord(backlog(5), record(order(ahead - 1), 1L)));
+  }
 }

@@ -103,6 +103,13 @@ public class IoOptionsTest {
     assertThat(
         error(() -> KafkaSourceConfig.from(options("--topic=t", "--bootstrapServers=h:1", "--readMode=batch"))),
         containsString("allowed: unbounded, toEnd, bounded"));
+    assertThat(
+        error(() -> ReadEvents.from(options("--source=kafka", "--topic=t", "--bootstrapServers=h:1", "--maxEventTimeJump=1h"), null)),
+        containsString("--maxEventTimeJump=1h is not an ISO-8601 duration"));
+    assertThat(
+        error(() -> ReadEvents.from(options("--source=kafka", "--topic=t", "--bootstrapServers=h:1", "--maxEventTimeJump=PT0S"), null)),
+        containsString("--maxEventTimeJump=PT0S must be positive"));
+    assertTrue(ReadEvents.from(options("--source=kafka", "--topic=t", "--bootstrapServers=h:1", "--maxEventTimeJump=PT24H"), null).isKafka());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.Test;
 
 public class EventParserTest {
@@ -150,6 +151,185 @@ public class EventParserTest {
   public void deadLetterJsonKeepsTheRawLine() {
     DeadLetter d = new DeadLetter("{\"a\":\"b\"", "invalid JSON: x");
     assertEquals("{\"raw\":\"{\\\"a\\\":\\\"b\\\"\",\"error\":\"invalid JSON: x\"}", d.toJson());
+  }
+
+  // ---- hostile input: each case with its exact reason, and each limit at its edge ----
+
+  private static final String RANGE = "1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z";
+
+  @Test
+  public void timestampsOutsideYears1970To9999AreRejected() {
+    assertReason(order("\"created_at\":9300000000000000"),
+        "field 'created_at' is outside the supported range " + RANGE + ": '9300000000000000'");
+    assertReason(order("\"created_at\":\"+999999999-12-31T23:59:59Z\""),
+        "field 'created_at' is outside the supported range " + RANGE + ": '+999999999-12-31T23:59:59Z'");
+    assertReason(order("\"created_at\":\"-290309-01-01T00:00:00Z\""),
+        "field 'created_at' is outside the supported range " + RANGE + ": '-290309-01-01T00:00:00Z'");
+    assertReason(order("\"created_at\":\"1969-12-31T23:59:59.999Z\""),
+        "field 'created_at' is outside the supported range " + RANGE + ": '1969-12-31T23:59:59.999Z'");
+    assertReason(order("\"created_at\":\"9999-12-31T23:59:59-00:01\""),
+        "field 'created_at' is outside the supported range " + RANGE + ": '9999-12-31T23:59:59-00:01'");
+    assertReason(order("\"created_at\":-1"),
+        "field 'created_at' is outside the supported range " + RANGE + ": '-1'");
+    assertReason(order("\"created_at\":99999999999999999999"),
+        "field 'created_at' is outside the supported range " + RANGE + ": '99999999999999999999'");
+    assertReason(order("\"created_at\":\"99999999999999999999\""),
+        "field 'created_at' is outside the supported range " + RANGE + ": '99999999999999999999'");
+    assertReason(payment("\"paid_at\":253402300800000"),
+        "field 'paid_at' is outside the supported range " + RANGE + ": '253402300800000'");
+  }
+
+  @Test
+  public void theEdgesOfTheTimestampRangeAreAccepted() throws Exception {
+    assertEquals(0L, createdAt("\"1970-01-01T00:00:00Z\""));
+    assertEquals(0L, createdAt("0"));
+    assertEquals(EventParser.MAX_EVENT_MILLIS, createdAt("\"9999-12-31T23:59:59.999Z\""));
+    assertEquals(EventParser.MAX_EVENT_MILLIS, createdAt("253402300799999"));
+    assertEquals(EventParser.MAX_EVENT_MILLIS, createdAt("\"10000-01-01T00:59:59.999+01:00\"".replace("10000", "+10000")));
+    assertEquals("9999-12-31T23:59:59.999Z", Json.instant(EventParser.MAX_EVENT_MILLIS));
+  }
+
+  @Test(timeout = 5_000)
+  public void amountsOf10To16OrMoreAreRejectedWithoutExpandingTheExponent() throws Exception {
+    String why = " (the absolute value must be below 10^16)";
+    assertReason(order("\"amount\":\"1e2147483647\""), "field 'amount' is out of range: 1e2147483647" + why);
+    assertReason(order("\"amount\":\"1e500000000\""), "field 'amount' is out of range: 1e500000000" + why);
+    assertReason(order("\"amount\":\"-1e500000000\""), "field 'amount' is out of range: -1e500000000" + why);
+    assertReason(order("\"amount\":90000000000000000.00"), "field 'amount' is out of range: 90000000000000000.00" + why);
+    assertReason(order("\"amount\":10000000000000000"), "field 'amount' is out of range: 10000000000000000" + why);
+    assertReason(order("\"amount\":\"-10000000000000000.00\""),
+        "field 'amount' is out of range: -10000000000000000.00" + why);
+    assertReason(order("\"amount\":1e30"), "field 'amount' is out of range: 1E+30" + why);
+    // JSON numbers beyond a double: Jackson keeps them as an infinite double, never as a decimal.
+    assertReason(order("\"amount\":1e2147483647"), "field 'amount' is out of range: beyond 1.8e308" + why);
+    assertReason(order("\"amount\":1e500000000"), "field 'amount' is out of range: beyond 1.8e308" + why);
+    assertReason(order("\"amount\":-1e400"), "field 'amount' is out of range: beyond 1.8e308" + why);
+    // Tiny values: more than 2 decimals, judged from the scale alone.
+    assertReason(order("\"amount\":\"1e-500000000\""), "field 'amount' has more than 2 decimals: 1e-500000000");
+    assertReason(order("\"amount\":1e-2147483647"), "field 'amount' has more than 2 decimals: 1E-2147483647");
+    assertReason(order("\"amount\":0e-2147483648"),
+        "invalid JSON: Value \"0e-2147483648\" can not be represented as `java.math.BigDecimal`, reason: Scale out of range.");
+    assertReason(order("\"amount\":\"1e2147483648\""), "field 'amount' is not a decimal: '1e2147483648'");
+    // The largest amounts that fit DECIMAL(18,2).
+    assertEquals(999_999_999_999_999_999L, cents("9999999999999999.99"));
+    assertEquals(-999_999_999_999_999_999L, cents("\"-9999999999999999.99\""));
+    assertEquals(0, cents("\"0e-2147483647\""));
+    assertEquals(10_000, cents("1E+2"));
+  }
+
+  @Test
+  public void amountsWithMoreThan2DecimalsAreRejected() {
+    assertReason(order("\"amount\":12.345"), "field 'amount' has more than 2 decimals: 12.345");
+    assertReason(order("\"amount\":\"0.001\""), "field 'amount' has more than 2 decimals: 0.001");
+    assertReason(order("\"amount\":12.5e-3"), "field 'amount' has more than 2 decimals: 0.0125");
+  }
+
+  @Test
+  public void numbersLongerThanTheLimitAreRejectedBeforeParsing() throws Exception {
+    String digits = "1".repeat(Json.MAX_NUMBER_CHARS + 1);
+    assertReason(order("\"amount\":\"" + digits + "\""),
+        "field 'amount' is 101 characters long, over the limit of 100 for a number: '"
+            + "1".repeat(64) + "... (101 characters)'");
+    assertReason(order("\"amount\":" + digits),
+        "invalid JSON: Number length (101) exceeds the maximum length (100)");
+    assertEquals(100, cents("\"" + "0".repeat(Json.MAX_NUMBER_CHARS - 1) + "1\""));
+  }
+
+  @Test
+  public void invalidUtf8IsRejected() {
+    byte[] bytes = order("\"user_id\":\"u-XX\"").getBytes(StandardCharsets.UTF_8);
+    int at = new String(bytes, StandardCharsets.UTF_8).indexOf("XX");
+    bytes[at] = (byte) 0xC3; // a lead byte followed by an ASCII byte: not UTF-8
+    bytes[at + 1] = (byte) 0x28;
+    String decoded = new String(bytes, StandardCharsets.UTF_8); // as TextIO and the Kafka source decode
+    assertReason(decoded, "invalid UTF-8: the line holds U+FFFD, the replacement of bytes that are not UTF-8");
+    assertReason(order("\"order_id\":\"o-\uFFFD\""),
+        "invalid UTF-8: the line holds U+FFFD, the replacement of bytes that are not UTF-8");
+  }
+
+  @Test
+  public void textFieldsMustBeValidUnicodeOfAtMost256Characters() throws Exception {
+    assertReason(order("\"user_id\":\"u-\\ud800\""), "field 'user_id' is not valid Unicode: an unpaired surrogate");
+    assertReason(order("\"order_id\":\"\\udc00o\""), "field 'order_id' is not valid Unicode: an unpaired surrogate");
+    assertReason(order("\"user_id\":\"" + "u".repeat(257) + "\""),
+        "field 'user_id' is 257 characters long, over the limit of 256");
+    assertReason("{\"type\":\"" + "x".repeat(300_000) + "\"}",
+        "field 'type' is 300000 characters long, over the limit of 256");
+    Order ok = (Order) EventParser.parse(order("\"user_id\":\"" + "u".repeat(256) + "\""));
+    assertEquals(256, ok.getUserId().length());
+    Order emoji = (Order) EventParser.parse(order("\"user_id\":\"u-\\ud83d\\ude00\u00e9\""));
+    assertEquals("u-\uD83D\uDE00\u00e9", emoji.getUserId());
+  }
+
+  @Test
+  public void linesOver1MiBAreRejectedAndTheLimitIsInclusive() throws Exception {
+    String base = order("\"user_id\":\"u-1\"");
+    String padding = ",\"pad\":\"\"}";
+    int room = EventParser.MAX_LINE_BYTES - (base.length() - 1 + padding.length());
+    String atLimit = base.substring(0, base.length() - 1) + ",\"pad\":\"" + "p".repeat(room) + "\"}";
+    assertEquals(EventParser.MAX_LINE_BYTES, atLimit.getBytes(StandardCharsets.UTF_8).length);
+    assertEquals("u-1", ((Order) EventParser.parse(atLimit)).getUserId());
+    String over = atLimit.replace("\"pad\":\"p", "\"pad\":\"pp");
+    assertReason(over, "line is 1048577 bytes, over the limit of 1048576 bytes (1 MiB)");
+    // Counted in bytes: 600 000 two-byte characters are 1.2 MB.
+    assertReason(order("\"user_id\":\"" + "\u00e9".repeat(600_000) + "\""),
+        "line is " + (base.length() - 3 + 1_200_000) + " bytes, over the limit of 1048576 bytes (1 MiB)");
+  }
+
+  @Test
+  public void deepNestingIsRejected() throws Exception {
+    String ok = "[".repeat(Json.MAX_NESTING_DEPTH - 1) + "]".repeat(Json.MAX_NESTING_DEPTH - 1);
+    assertEquals("u-1", ((Order) EventParser.parse(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + ok + "}"))).getUserId());
+    String deep = "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH);
+    assertReason(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + deep + "}"),
+        "invalid JSON: Depth (65) exceeds the maximum allowed nesting depth (64)");
+    assertReason("[".repeat(1_000_000), "invalid JSON: Depth (65) exceeds the maximum allowed nesting depth (64)");
+  }
+
+  @Test
+  public void reasonsQuoteAtMost64CharactersOfAValue() {
+    String junk = "y".repeat(10_000);
+    assertReason(order("\"created_at\":\"" + junk + "\""),
+        "field 'created_at' is not an ISO-8601 timestamp or epoch milliseconds: '" + "y".repeat(64)
+            + "... (10000 characters)'");
+  }
+
+  @Test
+  public void aDeadLetterKeepsAtMost64KiCharactersOfItsLineAndSaysSo() {
+    String line = "z".repeat(2 * 1024 * 1024);
+    DeadLetter d = DeadLetter.of(line, "line is 2097152 bytes, over the limit of 1048576 bytes (1 MiB)");
+    assertEquals(DeadLetter.MAX_RAW_CHARS, d.getRaw().length());
+    assertEquals(
+        "line is 2097152 bytes, over the limit of 1048576 bytes (1 MiB); raw holds the first 65536 of the"
+            + " line's 2097152 characters",
+        d.getError());
+    DeadLetter small = DeadLetter.of("{", "invalid JSON: x");
+    assertEquals("{", small.getRaw());
+    assertEquals("invalid JSON: x", small.getError());
+  }
+
+  @Test
+  public void everyEventTypeHasItsEventTime() throws Exception {
+    assertEquals(T, EventParser.eventTimeMillis(EventParser.parse(order("\"user_id\":\"u\""))));
+    assertEquals(T, EventParser.eventTimeMillis(EventParser.parse(payment("\"paid_at\":" + T))));
+  }
+
+  private static String payment(String override) {
+    String key = override.substring(0, override.indexOf(':') + 1);
+    String base =
+        "{\"type\":\"payment\",\"payment_id\":\"p-1\",\"order_id\":\"o-1\",\"amount\":12.50,"
+            + "\"paid_at\":\"2026-01-15T10:00:00Z\"}";
+    return base.replaceFirst(
+        java.util.regex.Pattern.quote(key) + "(\"[^\"]*\"|[^,}]*)", java.util.regex.Matcher.quoteReplacement(override));
+  }
+
+  private static void assertReason(String line, String reason) {
+    try {
+      Object parsed = EventParser.parse(line);
+      fail("accepted " + EventParser.shown(line) + " as " + parsed);
+    } catch (EventParser.BadEventException e) {
+      assertEquals(reason, e.getMessage());
+    }
   }
 
   private static String order(String override) {

@@ -9,7 +9,10 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -68,4 +71,35 @@ public class ParseEventsTest {
     assertThrows(IllegalArgumentException.class, () -> ParseEvents.jsonLines().keeping());
   }
 
+
+  @Test
+  public void anEventStampedEarlierThanItsOwnTimeIsADeadLetterWithBothTimes() {
+    // The Kafka source stamps an event too far ahead of its partition with the partition's time.
+    Instant partitionTime = Instant.parse("2026-01-15T00:00:10Z");
+    String ahead = ORDER.replace("2026-01-15T00:00:00.496Z", "2026-01-15T02:00:10.000Z");
+    PCollectionTuple events =
+        pipeline
+            .apply(
+                Create.timestamped(
+                    TimestampedValue.of(ahead, partitionTime),
+                    TimestampedValue.of(PAYMENT, partitionTime)))
+            .apply(ParseEvents.jsonLines());
+    PAssert.that(events.get(ParseEvents.DEAD_LETTERS))
+        .containsInAnyOrder(
+            new DeadLetter(
+                ahead,
+                "event time 2026-01-15T02:00:10.000Z is PT7200S ahead of its partition's event time"
+                    + " 2026-01-15T00:00:10.000Z, more than --maxEventTimeJump allows"));
+    PAssert.that(events.get(ParseEvents.ORDERS)).empty();
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    assertEquals(1, Counters.of(result, "dead_letters"));
+    assertEquals(1, Counters.of(result, "events_parsed"));
+  }
+
+  @Test
+  public void filesCarryTheMinimumTimestampAndAreNeverAhead() {
+    assertEquals(null, ParseEvents.aheadOfSource(253_402_300_799_999L, BoundedWindow.TIMESTAMP_MIN_VALUE));
+    assertEquals(null, ParseEvents.aheadOfSource(1_000L, new Instant(1_000L)));
+  }
 }
