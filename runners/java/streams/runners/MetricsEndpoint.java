@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -67,6 +69,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   private static volatile MetricsEndpoint current;
 
   private final HTTPServer server;
+  private final ExecutorService handlers;
   private final String pipeline;
   private final String runner;
   private final PrintStream out;
@@ -82,6 +85,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   private MetricsEndpoint() {
     this.server = null;
+    this.handlers = null;
     this.pipeline = null;
     this.runner = null;
     this.out = null;
@@ -97,11 +101,27 @@ public final class MetricsEndpoint implements AutoCloseable {
     this.engineUi = engineUi;
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register((MultiCollector) this::collect);
+    this.handlers =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "metrics-endpoint");
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      this.server = HTTPServer.builder().hostname("127.0.0.1").port(port).registry(registry).buildAndStart();
+      this.server =
+          HTTPServer.builder()
+              .hostname("127.0.0.1")
+              .port(port)
+              .registry(registry)
+              .executorService(handlers)
+              .buildAndStart();
     } catch (BindException e) {
+      handlers.shutdownNow();
       throw new UsageException("--metricsPort=" + port + ": the port is in use (0 picks a free one)");
     } catch (IOException e) {
+      handlers.shutdownNow();
       throw new UsageException("--metricsPort=" + port + ": cannot serve metrics: " + e.getMessage());
     }
     this.announcer = new Thread(() -> announceWhenKnown(engine), "metrics-endpoint-line");
@@ -183,6 +203,13 @@ public final class MetricsEndpoint implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    // Let a scrape being answered finish writing before the server stops.
+    handlers.shutdown();
+    try {
+      handlers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     server.close();
     if (current == this) {
