@@ -197,6 +197,7 @@ public final class Cli {
     if (toKafka) {
       out.println("delivery: " + KafkaDelivery.describe(engine, options));
     }
+    MetricsEndpoint metrics = MetricsEndpoint.open(name, engine, options, out);
     long start = System.nanoTime();
     PipelineResult result;
     Map<String, Long> counters;
@@ -205,6 +206,7 @@ public final class Cli {
     try {
       if (streaming) {
         result = JobControl.start(pipeline, Duration.standardMinutes(2));
+        metrics.watch(result);
         Thread cancelOnExit = new Thread(() -> cancelQuietly(result), "cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(cancelOnExit);
         Interrupts interrupts = Interrupts.install(drainSignal != null);
@@ -260,10 +262,12 @@ public final class Cli {
         Runtime.getRuntime().removeShutdownHook(cancelOnExit);
       } else {
         result = pipeline.run();
+        metrics.watch(result);
         result.waitUntilFinish();
         counters = counters(result);
       }
     } catch (RuntimeException e) {
+      metrics.close();
       throw new JobFailedException(name + " failed on " + engine + ": " + rootCause(e));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -297,6 +301,7 @@ public final class Cli {
         // A leftover empty file in the temporary folder; the next run of this job name clears it.
       }
     }
+    metrics.close();
     return state == PipelineResult.State.DONE || !ending.isEmpty() ? 0 : 1;
   }
 

@@ -44,6 +44,11 @@ final class FlinkJobs {
     }
   }
 
+  /** The job behind a client (as {@link MetricsEndpoint}'s job listener gets it, for batch jobs too). */
+  static FlinkJobs ofClient(JobClient client) {
+    return new FlinkJobs(client);
+  }
+
   /** The end state once the job has ended, else null. */
   PipelineResult.State endState() {
     if (!end.isDone()) {

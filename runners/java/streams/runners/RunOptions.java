@@ -37,4 +37,19 @@ public interface RunOptions extends PipelineOptions {
   String getDrainTimeout();
 
   void setDrainTimeout(String value);
+
+  @Description(
+      "Serve the job's Beam counters (namespace streams) in Prometheus text format at"
+          + " http://127.0.0.1:PORT/metrics while it runs, e.g. streams_events_in_total{pipeline=...,runner=...};"
+          + " 0 picks a free port. Default: no endpoint.")
+  Integer getMetricsPort();
+
+  void setMetricsPort(Integer value);
+
+  @Description(
+      "With --metricsPort: once the job has ended, keep the endpoint until its final counts have been scraped"
+          + " once, at most this long (ISO-8601, e.g. PT30S). Default: stop at once.")
+  String getMetricsLinger();
+
+  void setMetricsLinger(String value);
 }
