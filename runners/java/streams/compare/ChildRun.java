@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *   <li>job start: when the child prints {@code <pipeline> on <runner>: reading ...}, just before
  *       {@code pipeline.run()};
  *   <li>processing time, events, results, dead letters: parsed from the child's summary line
- *       {@code <pipeline> on <runner>: DONE, N events in, M results out, K dead letters, L late dropped, X s};
+ *       {@code <pipeline> on <runner>: DONE, N events in, M results out, K dead letters, L late, X s};
  *   <li>first result: the first {@code *.jsonl} file appearing directly in the output folder (Beam writes
  *       to a temporary folder and renames, so a file there is a finished result file), polled every 5 ms;
  *   <li>CPU (user + system) and peak RSS: GNU {@code time}'s {@code %U %S %M}, which the kernel accounts

@@ -45,6 +45,15 @@ public class LatencyTest {
   }
 
   @Test
+  public void summaryLineOfThisVersion() {
+    var m = ChildRun.SUMMARY.matcher(
+        "revenue on flink: DONE (drained: idle for PT15S), 20 events in, 5 results out, 1 dead letters, 2 late, 36.0 s");
+    assertEquals(true, m.matches());
+    assertEquals("DONE", m.group(3));
+    assertEquals("2", m.group(7));
+  }
+
+  @Test
   public void summaryLineWithAndWithoutCounts() {
     var m = ChildRun.SUMMARY.matcher(
         "revenue on spark: CANCELLED (stopped: idle for PT15S), 20 events in, 5 results out, 1 dead letters, 2 late dropped, 36.0 s");

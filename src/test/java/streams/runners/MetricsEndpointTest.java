@@ -45,7 +45,7 @@ public class MetricsEndpointTest {
       Pattern.compile("^(streams_\\w+_total)\\{pipeline=\"(\\w+)\",runner=\"(\\w+)\"\\} (\\S+)$");
   private static final Pattern SUMMARY =
       Pattern.compile(
-          "on direct: DONE, (\\d+) events in, (\\d+) results out, (\\d+) dead letters, (\\d+) late dropped");
+          "on direct: DONE, (\\d+) events in, (\\d+) results out, (\\d+) dead letters, (\\d+) late,");
   private static final Pattern ENDPOINT = Pattern.compile("metrics: (http://127\\.0\\.0\\.1:\\d+/metrics) ");
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
