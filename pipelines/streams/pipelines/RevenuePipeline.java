@@ -71,7 +71,7 @@ public final class RevenuePipeline {
 
     @Description(
         "Streaming: route orders later than --allowedLateness to the late output (DIR/late, --lateTopic)"
-            + " instead of letting the window drop them. Needs event-time timers in streaming (not on Spark).")
+            + " instead of letting the window drop them. Needs event-time timers in streaming.")
     @Default.Boolean(true)
     Boolean getLateOutput();
 

@@ -19,7 +19,7 @@ import org.joda.time.Duration;
  *
  * <p>Unbounded windowed results (revenue's panes) keep their windows, but a file sink groups them again,
  * and the accumulating trigger they inherit would make every later pane of that grouping repeat the
- * elements already written (the closing pane of a window was written up to a dozen times on Flink). They
+ * elements already written (the closing pane of a window was written up to a dozen times). They
  * are re-triggered discarding: each result pane, early, on time, late or closing, is written once: on time
  * when the watermark passes the window's end, early ones at most {@code interval} after they arrive, late
  * and closing ones as they arrive. Every bounded collection is returned unchanged.

@@ -67,7 +67,7 @@ public interface KafkaIoOptions extends PipelineOptions {
   @Description(
       "Consumer group of the Kafka source: its committed offsets are where --startFrom=committed resumes,"
           + " and the source commits the offsets of what it has read once the runner has finalized it"
-          + " (Flink: a completed checkpoint). Default: portable-streams.<pipeline>.<topic>[,<topic>...] (the"
+          + " (on some runners: when a checkpoint completes, see the README). Default: portable-streams.<pipeline>.<topic>[,<topic>...] (the"
           + " pipeline's name and its input topics).")
   String getGroupId();
 

@@ -29,8 +29,8 @@ import org.joda.time.Instant;
 /**
  * When a streaming Kafka read ends. A partition's read ends by moving its watermark to the end of time:
  * downstream every window closes with its final pane, every fraud and join buffer is decided by its timers,
- * and the runner finishes the read (Flink and Direct end the job by themselves; the command line stops
- * Spark's streaming context once its watermark has reached the end, see {@code JobControl}).
+ * and the runner finishes the read (most end the job by themselves; for a runner whose streaming job never
+ * ends, the command line stops it once its watermark has reached the end, see {@code JobControl}).
  *
  * <ul>
  *   <li>never: a job that runs until stopped (the default of {@code --readMode=unbounded});
@@ -48,7 +48,7 @@ public final class ReadEnd implements Serializable {
 
   /**
    * How far each partition has been read in this JVM, by read and partition: the next offset. It outlives
-   * a reader, as runners re-create readers from checkpoints (Spark at every micro-batch), and a fresh
+   * a reader, as runners re-create readers from checkpoints (micro-batch runners at every batch), and a fresh
    * reader knows neither where it started nor its backlog until it has asked its broker.
    */
   private static final Map<String, AtomicLong> NEXT_OFFSETS = new ConcurrentHashMap<>();

@@ -35,7 +35,7 @@ import streams.model.Order;
  * needs a keyed, stateful step (keyed by user, the key the aggregation uses next; the timer is never set,
  * so this step holds no state and no watermark). Downstream the window's own watermark is never ahead of
  * this step's, so an order let through here is not dropped there. Unbounded input only (bounded input has
- * no late data); runners that reject timers in streaming (Spark, apache/beam#23129) cannot run it.
+ * no late data); a runner that rejects timers in streaming (apache/beam#23129) cannot run it.
  */
 public final class RouteLateOrders extends PTransform<PCollection<Order>, PCollectionTuple> {
   public static final TupleTag<Order> ON_TIME = new TupleTag<Order>("on-time") {};

@@ -277,11 +277,11 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
         OutputReceiver<UserRevenue> out) {
       if (kv.getValue().count == 0) {
         // A pane with no order. Every pane of an accumulating window that received an order counts at
-        // least one, so this pane belongs to a window whose state was already cleared. Observed on the
-        // Flink runner (streaming, Kafka backlog, any parallelism or bundle size) when the watermark passes
-        // a window's end and its garbage-collection time in one step: besides the right pane, a second
+        // least one, so this pane belongs to a window whose state was already cleared. Observed on one
+        // runner (streaming, Kafka backlog, any parallelism or bundle size) when the watermark passes a
+        // window's end and its garbage-collection time in one step: besides the right pane, a second
         // ON_TIME pane with index 0 and no order. Written out, an upserting consumer would replace the
-        // right total with 0 (README, "Streaming semantics in production").
+        // right total with 0 (README, "Panes a consumer can upsert, on every runner").
         emptyPanes.inc();
         return;
       }

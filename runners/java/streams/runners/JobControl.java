@@ -122,7 +122,9 @@ public final class JobControl {
       if (first == null) {
         first = seen;
       }
-      changed |= !seen.equals(first);
+      // Something was done: a change since the first look, or output already there at the first look (a
+      // fast job may have read and written everything before it).
+      changed |= !seen.equals(first) || snapshot.didSomething();
       if (!seen.equals(last)) {
         last = seen;
         lastChange = now;

@@ -69,6 +69,11 @@ final class Progress implements AutoCloseable {
       this.outputFiles = outputFiles;
     }
 
+    /** The job has produced something: results or dead letters written, or events counted in. */
+    boolean didSomething() {
+      return outputMessages > 0 || outputFiles > 0 || counters.getOrDefault("events_in", 0L) > 0;
+    }
+
     /** Equal snapshots mean nothing happened in between. */
     String fingerprint() {
       return counters + "/" + inputMessages + "/" + outputMessages + "/" + outputFiles;

@@ -47,6 +47,9 @@ import streams.testing.TestRunner;
  * orders arrive on the dead-letter topic (those two with the event-time jump as reason, having moved no
  * watermark), no dead letter keeps more than 64 Ki characters, and the results equal the model of the
  * other valid messages: the far-future orders did not make the rest late.
+ *
+ * <p>In the default suite on Flink only: {@code scripts/test -Dtest.all=true} or {@code
+ * -Dtest.runners=direct,flink,spark} runs it on every runner.
  */
 @RunWith(Parameterized.class)
 public class KafkaHostileCorpusTest {
@@ -64,7 +67,7 @@ public class KafkaHostileCorpusTest {
 
   @Parameters(name = "{0}")
   public static Collection<Object[]> runners() {
-    return Conformance.runners();
+    return Conformance.longRunners(TestRunner.FLINK);
   }
 
   private final TestRunner runner;

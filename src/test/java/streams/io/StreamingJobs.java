@@ -92,12 +92,22 @@ final class StreamingJobs {
     try {
       stopper.submit(() -> result.cancel()).get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      if (!causedByInterruption(e)) {
+      if (!causedByInterruption(e) && !alreadyEnded(e)) {
         throw e;
       }
     } finally {
       stopper.shutdownNow();
     }
+  }
+
+  /** A detached Flink job that has finished by itself: its per-job mini-cluster is gone. */
+  private static boolean alreadyEnded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("MiniCluster is not yet running or has already been shut down")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedByInterruption(Throwable e) {

@@ -54,6 +54,9 @@ import streams.testing.TestRunner;
  * fraud}, {@code join} and {@code completed} give exactly the model's results, none missing (open bursts
  * and join buffers are decided when the job drains), none twice. Spark refuses {@code fraud} and {@code
  * join} in streaming (event-time timers), which {@code KafkaStreamingTest} pins.
+ *
+ * <p>In the default suite on Flink and Spark (Direct, a test runner, takes a minute a job here): {@code
+ * scripts/test -Dtest.all=true} or {@code -Dtest.runners=direct,flink,spark} adds Direct.
  */
 @RunWith(Parameterized.class)
 public class ProductionStreamingTest {
@@ -68,7 +71,7 @@ public class ProductionStreamingTest {
 
   @Parameters(name = "{0}")
   public static Collection<Object[]> runners() {
-    return streams.testing.Conformance.runners();
+    return streams.testing.Conformance.longRunners(TestRunner.FLINK, TestRunner.SPARK);
   }
 
   private final TestRunner runner;

@@ -54,6 +54,22 @@ public final class Conformance extends TestWatcher {
     return out;
   }
 
+  /**
+   * The runners of a long end-to-end test (a real broker, several jobs per runner): only {@code defaults} in
+   * the default suite, so that it stays short; every runner with {@code -Dtest.all=true}, or those named in
+   * {@code -Dtest.runners=...}. Which runners each such test leaves out by default is said in its Javadoc.
+   */
+  public static Collection<Object[]> longRunners(TestRunner... defaults) {
+    if (!System.getProperty("test.runners", "").trim().isEmpty() || Boolean.getBoolean("test.all")) {
+      return runners();
+    }
+    List<Object[]> out = new ArrayList<>();
+    for (TestRunner r : defaults) {
+      out.add(new Object[] {r});
+    }
+    return out;
+  }
+
   public void notSupportedOn(TestRunner limited, String why) {
     if (runner == limited) {
       verdict = "not supported";
