@@ -105,10 +105,6 @@ public final class ReadEnd implements Serializable {
     return offsets;
   }
 
-  public boolean endsAtOffsets() {
-    return endOffsets != null;
-  }
-
   /** True for a record at or after its partition's end offset: read, but not to be processed. */
   public boolean beyondEnd(KafkaRecord<?, ?> record) {
     if (endOffsets == null) {

@@ -80,7 +80,7 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
   /** Transactions later than allowed lateness, with the watermark they were judged against. */
   public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
 
-  public static final String LATE_DROPPED = "late_dropped";
+  public static final String LATE_DROPPED = ParseEvents.LATE_DROPPED;
   /** Times an account without burst state got some: a new account, or one whose state had expired. */
   public static final String STATES_CREATED = "burst_states_created";
   /** Times an account's burst state was cleared by its expiry; equals {@link #STATES_CREATED} at the end. */

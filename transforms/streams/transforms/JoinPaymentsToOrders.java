@@ -74,7 +74,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
   /** Orders and payments later than allowed lateness, with the watermark they were judged against. */
   public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
 
-  public static final String LATE_DROPPED = "late_dropped";
+  public static final String LATE_DROPPED = ParseEvents.LATE_DROPPED;
   public static final String BUFFERED = "join_buffered";
   public static final String EXPIRED = "join_expired";
 

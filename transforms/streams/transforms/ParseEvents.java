@@ -43,6 +43,9 @@ import streams.model.Transaction;
 public final class ParseEvents extends PTransform<PCollection<String>, PCollectionTuple> {
   public static final String METRICS_NAMESPACE = "streams";
 
+  /** Valid events not used because later than allowed lateness (each written to the late output). */
+  public static final String LATE_DROPPED = "late_dropped";
+
   public static final TupleTag<Order> ORDERS = new TupleTag<Order>("orders") {};
   public static final TupleTag<Payment> PAYMENTS = new TupleTag<Payment>("payments") {};
   public static final TupleTag<Transaction> TRANSACTIONS = new TupleTag<Transaction>("transactions") {};

@@ -72,7 +72,7 @@ public final class RouteLateOrders extends PTransform<PCollection<Order>, PColle
   }
 
   static final class JudgeLatenessFn extends DoFn<KV<String, Order>, Order> {
-    private final Counter late = Metrics.counter(ParseEvents.METRICS_NAMESPACE, Metric.LATE_DROPPED);
+    private final Counter late = Metrics.counter(ParseEvents.METRICS_NAMESPACE, ParseEvents.LATE_DROPPED);
     private final long windowMillis;
     private final long latenessMillis;
 
@@ -112,12 +112,5 @@ public final class RouteLateOrders extends PTransform<PCollection<Order>, PColle
     /** Never set, so never fires: the timer is only there to read the watermark. */
     @OnTimer("watermark")
     public void onWatermark() {}
-  }
-
-  /** The counter shared with the other steps that judge lateness. */
-  public static final class Metric {
-    public static final String LATE_DROPPED = "late_dropped";
-
-    private Metric() {}
   }
 }

@@ -1,8 +1,8 @@
 package streams.runners;
 
 import java.io.PrintStream;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.spark.SparkPipelineResult;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Duration;
 
 /**
@@ -105,9 +105,7 @@ public final class JobControl {
         return Ending.INTERRUPTED;
       }
       if (result instanceof SparkPipelineResult && sparkWatermarkAtEnd()) {
-        // Spark's streaming context never ends by itself: the input has ended, let the last windows fire.
-        settle(progress, sparkSettle);
-        cancel(result, Duration.standardMinutes(1));
+        stopSparkAfterItsInputEnded(result, progress, sparkSettle);
         return Ending.SPARK_INPUT_ENDED;
       }
       long now = System.currentTimeMillis();
@@ -161,8 +159,7 @@ public final class JobControl {
           return state == PipelineResult.State.DONE;
         }
       }
-      settle(progress, settle);
-      cancel(result, Duration.standardMinutes(1));
+      stopSparkAfterItsInputEnded(result, progress, settle);
       return true;
     }
     while (System.currentTimeMillis() < deadline) {
@@ -186,6 +183,15 @@ public final class JobControl {
       }
     }
     return true;
+  }
+
+  /**
+   * Spark's streaming context never ends by itself: once its input has ended, lets the last windows fire
+   * and the sinks write ({@link #settle}), then stops the context gracefully.
+   */
+  private static void stopSparkAfterItsInputEnded(PipelineResult result, Progress progress, Duration quiet) {
+    settle(progress, quiet);
+    cancel(result, Duration.standardMinutes(1));
   }
 
   /**

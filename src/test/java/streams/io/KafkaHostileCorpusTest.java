@@ -116,13 +116,7 @@ public class KafkaHostileCorpusTest {
 
     Path work = TMP.newFolder("hostile-" + runner).toPath();
     RevenuePipeline.Options options = KafkaStreamingTest.revenueOptions(runner, work);
-    options.setSource("kafka");
-    options.setBootstrapServers(BROKER.bootstrapServers());
-    options.setTopic(input);
-    options.setMaxOutOfOrderness("PT5S");
-    options.setIdleTimeout("PT3S");
-    options.setSink("kafka");
-    options.setOutputTopic(output);
+    KafkaStreamingTest.kafkaToKafka(options, BROKER.bootstrapServers(), input, output);
     Pipeline pipeline = Pipeline.create(options);
     RevenuePipeline.build(pipeline, options);
     produceRoundRobin(input, values);

@@ -202,6 +202,17 @@ public class KafkaStreamingTest {
     return bad;
   }
 
+  /** Kafka in and out: the test watermark (5 s out of order, idle after 3 s) and the topics. */
+  static void kafkaToKafka(StreamsOptions options, String bootstrapServers, String input, String output) {
+    options.setSource("kafka");
+    options.setBootstrapServers(bootstrapServers);
+    options.setTopic(input);
+    options.setMaxOutOfOrderness("PT5S");
+    options.setIdleTimeout("PT3S");
+    options.setSink("kafka");
+    options.setOutputTopic(output);
+  }
+
   static RevenuePipeline.Options revenueOptions(TestRunner runner, Path work) {
     RevenuePipeline.Options options = StreamingJobs.options(runner, work).as(RevenuePipeline.Options.class);
     options.setWindow("PT10S");
@@ -225,13 +236,7 @@ public class KafkaStreamingTest {
 
     Path work = TMP.newFolder(pipelineCase.pipeline + "-" + runner).toPath();
     StreamsOptions options = StreamingJobs.options(runner, work).as(StreamsOptions.class);
-    options.setSource("kafka");
-    options.setBootstrapServers(BROKER.bootstrapServers());
-    options.setTopic(input);
-    options.setMaxOutOfOrderness("PT5S");
-    options.setIdleTimeout("PT3S");
-    options.setSink("kafka");
-    options.setOutputTopic(output);
+    kafkaToKafka(options, BROKER.bootstrapServers(), input, output);
     options.setReadMode("toEnd");
     options.setStartFrom("earliest");
 
