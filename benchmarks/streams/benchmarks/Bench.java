@@ -25,7 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import streams.generate.EventGenerator;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /**
  * {@code scripts/bench [--events=N] [--pipelines=revenue,fraud] [--repeat=3] [--out=DIR]}: the cost of
@@ -214,7 +214,7 @@ public final class Bench implements Callable<Integer> {
         }
       }
       if (config.startsWith("beam-")) {
-        cmd.add("streams.runners.Cli");
+        cmd.add("streams.cli.Cli");
       }
     }
     cmd.addAll(args);

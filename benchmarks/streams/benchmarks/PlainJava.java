@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
-import streams.models.CompletedModel;
-import streams.models.FraudModel;
-import streams.models.JoinModel;
-import streams.models.RevenueModel;
+import streams.reference.CompletedModel;
+import streams.reference.FraudModel;
+import streams.reference.JoinModel;
+import streams.reference.RevenueModel;
 
 /**
  * The plain-Java reference of the cost of portability: the reference models (single-threaded loops over

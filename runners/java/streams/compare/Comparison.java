@@ -26,7 +26,7 @@ import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import streams.generate.EventGenerator;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /**
  * One comparison: generates one input, runs every pipeline × runner × mode × repeat in its own JVM,

@@ -17,7 +17,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /** What the figures depend on: the machine, the versions, the JVM and each engine's settings. */
 final class Environment {

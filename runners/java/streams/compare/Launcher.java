@@ -9,19 +9,19 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /**
  * How a run's JVM is started. {@code jar}: {@code java <flags> -jar portable-streams.jar ...}, exactly as
  * {@code scripts/run} does. {@code classpath}: {@code java <flags> -cp <this JVM's class path>
- * streams.runners.Cli ...}, for tests, which run before the jar is packaged. {@code auto}: the jar when this
+ * streams.cli.Cli ...}, for tests, which run before the jar is packaged. {@code auto}: the jar when this
  * code runs from one, else the class path.
  *
  * <p>The flags are this JVM's own (heap, GC, {@code --add-opens}): {@code scripts/compare} starts it with
  * the flags of {@code scripts/run}, so each run gets the same JVM a user gets.
  */
 final class Launcher {
-  static final String CLI_CLASS = "streams.runners.Cli";
+  static final String CLI_CLASS = "streams.cli.Cli";
 
   final String kind;
   final Path jar;

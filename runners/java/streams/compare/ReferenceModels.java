@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptions;
-import streams.models.CompletedModel;
-import streams.models.FraudModel;
-import streams.models.JoinModel;
-import streams.models.RevenueModel;
+import streams.reference.CompletedModel;
+import streams.reference.FraudModel;
+import streams.reference.JoinModel;
+import streams.reference.RevenueModel;
 import streams.pipelines.FraudPipeline;
 import streams.pipelines.JoinPipeline;
 import streams.pipelines.RevenuePipeline;
@@ -17,7 +17,7 @@ import streams.transforms.Durations;
 /**
  * The extension point of correctness checks: pipeline name → reference model. A model computes, from the
  * input lines and the pipeline's options (the same values the run used), the exact result lines the
- * pipeline must write. The models are plain Java in {@code pipelines/streams/models}; a pipeline without an
+ * pipeline must write. The models are plain Java in {@code pipelines/streams/reference}; a pipeline without an
  * entry here is still measured, its correctness reported as "no model".
  *
  * <p>To add a pipeline: {@code register(name, keyFields, (lines, options) -> XModel.expected(lines,

@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /**
  * Writes a comparison to its folder: {@code report.md}, {@code report.html} (self-contained), the charts

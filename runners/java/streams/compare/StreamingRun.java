@@ -32,7 +32,7 @@ import streams.model.Json;
 import streams.model.Order;
 import streams.model.Payment;
 import streams.model.Transaction;
-import streams.runners.KafkaReplay;
+import streams.cli.KafkaReplay;
 
 /**
  * One streaming run through the real Kafka broker. The pipeline runs as a real streaming job ({@code

@@ -26,7 +26,7 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import streams.runners.CompareCommand;
+import streams.cli.CompareCommand;
 
 /**
  * The comparison report on a tiny run: {@code revenue} on Flink and Spark, 300 events, one repeat, each

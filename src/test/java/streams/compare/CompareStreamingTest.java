@@ -22,8 +22,8 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import streams.generate.EventGenerator;
-import streams.models.CompletedModel;
-import streams.runners.CompareCommand;
+import streams.reference.CompletedModel;
+import streams.cli.CompareCommand;
 
 /**
  * The streaming half of the comparison on a tiny run: {@code completed} on Flink, 400 events appended to

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import streams.runners.Engines;
+import streams.cli.Engines;
 
 /**
  * The JIT rule of batch runs (C1 only for Spark, and for Flink under 32 MiB of input) is the same in

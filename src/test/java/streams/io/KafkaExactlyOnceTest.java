@@ -25,7 +25,7 @@ import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 import streams.model.UserRevenue;
-import streams.models.RevenueModel;
+import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
 import streams.testing.Conformance;
 import streams.testing.TestRunner;

@@ -33,7 +33,7 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 import streams.model.DeadLetter;
 import streams.model.Json;
-import streams.models.RevenueModel;
+import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
 import streams.testing.Conformance;
 import streams.testing.HostileCorpus;

@@ -44,9 +44,9 @@ import streams.model.Order;
 import streams.model.Payment;
 import streams.model.Transaction;
 import streams.model.UserRevenue;
-import streams.models.RevenueModel;
+import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
-import streams.runners.QueryCommand;
+import streams.cli.QueryCommand;
 import streams.testing.Conformance;
 import streams.testing.TestRunner;
 

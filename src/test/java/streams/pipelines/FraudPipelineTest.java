@@ -28,7 +28,7 @@ import org.junit.runners.Parameterized.Parameters;
 import org.junit.runners.Parameterized;
 import streams.generate.EventGenerator;
 import streams.model.FraudAlert;
-import streams.models.FraudModel;
+import streams.reference.FraudModel;
 import streams.testing.Conformance;
 import streams.testing.Counters;
 import streams.testing.DisorderedStream;

@@ -28,7 +28,7 @@ import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized.Parameters;
 import org.junit.runners.Parameterized;
 import streams.model.OrderPayment;
-import streams.models.JoinModel;
+import streams.reference.JoinModel;
 import streams.testing.Conformance;
 import streams.testing.Counters;
 import streams.testing.DisorderedStream;

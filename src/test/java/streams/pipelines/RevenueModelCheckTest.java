@@ -19,7 +19,7 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
-import streams.models.RevenueModel;
+import streams.reference.RevenueModel;
 import streams.testing.Conformance;
 import streams.testing.OutputFiles;
 import streams.testing.TestRunner;

@@ -1,0 +1,317 @@
+package streams.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.joda.time.Duration;
+
+/**
+ * The only place that names the engines: maps {@code --runner=direct|flink|spark} (or Beam's class names)
+ * to Beam runners, and gives each its embedded default (Flink mini-cluster, Spark {@code local[*]}).
+ */
+public enum Engines {
+  DIRECT("direct", "DirectRunner", "org.apache.beam.runners.direct.DirectRunner"),
+  FLINK("flink", "FlinkRunner", "org.apache.beam.runners.flink.FlinkRunner"),
+  SPARK("spark", "SparkRunner", "org.apache.beam.runners.spark.SparkRunner");
+
+  public static final String ALLOWED = "direct, flink, spark (or DirectRunner, FlinkRunner, SparkRunner)";
+
+  /**
+   * Spark's storage level for the datasets the runner caches. Spark's runner default, MEMORY_ONLY, drops
+   * cached partitions under memory pressure and recomputes them: results stay right, but every recomputed
+   * element is counted again by Beam's metrics on Spark (1 000 000 input events counted as 3 501 584 with a
+   * 768 MB heap). Serialized and spilled to disk instead, nothing is recomputed (docs/performance.md).
+   */
+  public static final String SPARK_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
+
+  /**
+   * The maximum heap of a run on the embedded Flink or Spark engine, unless the user gives -Xmx (through
+   * JAVA_OPTS): measured at 1 000 000 events, it keeps the peak RSS under 1 GiB and is faster than the JVM
+   * default (a quarter of the memory), see docs/performance.md. scripts/lib.sh applies the same value.
+   */
+  public static final String EMBEDDED_ENGINE_HEAP = "-Xmx768m";
+
+  /** The JIT flag of {@link #batchJitFlags}: the client compiler only (C1), no C2 compilation threads. */
+  public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
+  /** A batch input under this size is a short job on Flink (about 200 000 generated events). */
+  public static final long SHORT_FLINK_INPUT_BYTES = 32L << 20;
+
+  /**
+   * The JIT flags of a batch run on an embedded engine, unless the user gives a -XX:TieredStopAtLevel or
+   * -XX:[+-]TieredCompilation (docs/performance.md, change 11, measured on 2 cores, alternating runs): with
+   * C1 only, the C2 compiler threads no longer take the cores from the job. Spark batch is faster at every
+   * size measured (1 000 events: 3.8 s run phase against 5.3-5.8 s; 1 000 000: 7.2-8.5 s against 10.3-12.8
+   * s), Flink batch below about 200 000 events (100 000: 3.6-3.9 s against 5.2-5.4 s) but not above (join at
+   * 1 000 000: 19.6-24.5 s against 15.5-16.4 s). Streaming runs keep the JVM's default. scripts/lib.sh
+   * applies the same rule to scripts/run.
+   */
+  public static List<String> batchJitFlags(Engines engine, long inputBytes) {
+    switch (engine) {
+      case SPARK:
+        return List.of(QUICK_JIT);
+      case FLINK:
+        return inputBytes >= 0 && inputBytes < SHORT_FLINK_INPUT_BYTES ? List.of(QUICK_JIT) : List.of();
+      default:
+        return List.of();
+    }
+  }
+
+  /** True when the flags already choose the JIT tiers. */
+  public static boolean choosesJit(List<String> jvmFlags) {
+    return jvmFlags.stream().anyMatch(f -> f.contains("TieredStopAtLevel") || f.contains("TieredCompilation"));
+  }
+
+  public final String shortName;
+  public final String className;
+  public final String qualifiedName;
+
+  Engines(String shortName, String className, String qualifiedName) {
+    this.shortName = shortName;
+    this.className = className;
+    this.qualifiedName = qualifiedName;
+  }
+
+  public static Engines parse(String value) {
+    for (Engines e : values()) {
+      if (e.shortName.equalsIgnoreCase(value)
+          || e.className.equalsIgnoreCase(value)
+          || e.qualifiedName.equals(value)) {
+        return e;
+      }
+    }
+    throw new UsageException("--runner=" + value + " is not a runner; allowed: " + ALLOWED);
+  }
+
+  /**
+   * Returns the arguments with {@code --runner} normalised to Beam's class name and the embedded-engine
+   * defaults added where the user did not say otherwise.
+   */
+  public static List<String> normalise(List<String> args, Engines engine) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      if (!a.startsWith("--runner=")) {
+        out.add(a);
+      }
+    }
+    out.add("--runner=" + engine.className);
+    Map<String, String> defaults;
+    switch (engine) {
+      case FLINK:
+        defaults = Map.of("flinkMaster", "[local]");
+        break;
+      case SPARK:
+        defaults = Map.of("sparkMaster", "local[*]", "storageLevel", SPARK_STORAGE_LEVEL);
+        break;
+      default:
+        defaults = Map.of();
+    }
+    defaults.forEach(
+        (flag, value) -> {
+          if (out.stream().noneMatch(a -> a.startsWith("--" + flag + "="))) {
+            out.add("--" + flag + "=" + value);
+          }
+        });
+    String master = valueOf(out, engine == FLINK ? "flinkMaster" : "sparkMaster");
+    return master != null && isCluster(engine, master) ? forCluster(out, engine, master) : out;
+  }
+
+  /** True when the master is a cluster of separate processes rather than the engine embedded in this JVM. */
+  static boolean isCluster(Engines engine, String master) {
+    switch (engine) {
+      case FLINK:
+        return !master.matches("\\[(local|auto|collection)\\]");
+      case SPARK:
+        return !master.startsWith("local");
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * A job on a cluster is run by other processes, in other working directories: {@code --input} and
+   * {@code --output} become absolute paths (a path with a scheme, {@code gs://...}, is left alone). And when
+   * the cluster runs on this machine (its master on the loopback address, as {@code scripts/cluster} starts
+   * it), the job's classes are not uploaded: the runner stages a pointer jar instead of the 370 MB fat jar,
+   * whose manifest Class-Path names the fat jar where it is, so the TaskManagers and executors load the job's
+   * classes from this very file. Measured on a 1 000-event {@code revenue}, command to result on a running
+   * cluster: Flink 29.5 s with the upload, 9.6 s without; Spark 39.6 s and 21.2 s. A user's own
+   * {@code --filesToStage} always wins.
+   */
+  static List<String> forCluster(List<String> args, Engines engine, String master) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      String flag = a.startsWith("--input=") ? "--input=" : a.startsWith("--output=") ? "--output=" : null;
+      if (flag != null && !a.substring(flag.length()).contains("://") && !a.substring(flag.length()).isEmpty()) {
+        out.add(flag + Paths.get(a.substring(flag.length())).toAbsolutePath().normalize());
+      } else {
+        out.add(a);
+      }
+    }
+    if (isLoopback(engine, master)) {
+      Path jar = launcherJar();
+      if (jar != null && valueOf(out, "filesToStage") == null) {
+        out.add("--filesToStage=" + pointerJar(jar));
+      }
+      if (engine == SPARK) {
+        // The driver (this JVM) is reached by the executors; on a loopback cluster it stays on 127.0.0.1 too
+        // instead of the host's first address. Beam's Spark runner reads spark.* system properties.
+        System.getProperties().putIfAbsent("spark.driver.host", "127.0.0.1");
+        System.getProperties().putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
+      }
+    }
+    return out;
+  }
+
+  private static boolean isLoopback(Engines engine, String master) {
+    String hostPort = engine == SPARK ? master.replaceFirst("^spark://", "") : master.replaceFirst("^https?://", "");
+    String host = hostPort.replaceFirst(":\\d+/?$", "");
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+  }
+
+  /** The fat jar this command line runs from, or null when it runs from class directories (tests). */
+  private static Path launcherJar() {
+    try {
+      Path p = Paths.get(Engines.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p : null;
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A jar with nothing but a manifest whose Class-Path is the given jar, under the temp folder. */
+  static Path pointerJar(Path target) {
+    String url = target.toAbsolutePath().toUri().toString();
+    Path file =
+        Paths.get(
+            System.getProperty("java.io.tmpdir"),
+            "portable-streams",
+            "classpath-" + Integer.toHexString(url.hashCode()) + ".jar");
+    if (Files.isRegularFile(file)) {
+      return file;
+    }
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, url);
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), "classpath", ".tmp");
+      try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(tmp), manifest)) {
+        // The manifest is the whole content.
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
+  }
+
+  private static String valueOf(List<String> args, String flag) {
+    String value = null;
+    for (String a : args) {
+      if (a.startsWith("--" + flag + "=")) {
+        value = a.substring(flag.length() + 3);
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Streaming: every engine starts the job so that {@code run()} returns while it runs, unless the user
+   * said otherwise (Direct {@code --blockOnRun=false}, Flink {@code --attachedMode=false}; Spark's
+   * streaming {@code run()} already returns), so that {@link JobControl} can end it.
+   */
+  void configureStreaming(PipelineOptions options, List<String> userArgs) {
+    options.as(StreamingOptions.class).setStreaming(true);
+    switch (this) {
+      case DIRECT:
+        if (userArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {
+          options.as(DirectOptions.class).setBlockOnRun(false);
+        }
+        break;
+      case FLINK:
+        if (userArgs.stream().noneMatch(a -> a.startsWith("--attachedMode"))) {
+          options.as(FlinkPipelineOptions.class).setAttachedMode(false);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * How long a drained streaming job still needs once its sources have reached the end of time, before it
+   * can be stopped: only Spark, whose windows close in the micro-batches after the one that published the
+   * watermark (three batch intervals and two seconds).
+   */
+  Duration drainSettle(PipelineOptions options) {
+    if (this != SPARK) {
+      return Duration.ZERO;
+    }
+    Long interval = options.as(SparkPipelineOptions.class).getBatchIntervalMillis();
+    return Duration.millis(3 * (interval == null ? 1000L : interval) + 2000L);
+  }
+
+  /** Flink's checkpoint interval for a Kafka source when the user sets none (see {@link #configureKafkaSource}). */
+  static final long KAFKA_CHECKPOINT_MILLIS = 5_000;
+
+  /**
+   * A streaming job reading Kafka commits the offsets it has read when the runner finalizes them. Flink
+   * finalizes only when a checkpoint completes, so without checkpointing it would never commit: unless told
+   * otherwise ({@code --checkpointingInterval}, {@code -1} for none), a Kafka source on Flink gets a
+   * checkpoint every {@value #KAFKA_CHECKPOINT_MILLIS} ms, with bundles finished before each (results written
+   * by the sink are flushed before the offsets that produced them are committed) and checkpoints written to
+   * files under the temp folder, not to the JobManager's memory (limited to 5 MB a state).
+   */
+  void configureKafkaSource(PipelineOptions options, List<String> userArgs) {
+    if (this != FLINK || userArgs.stream().anyMatch(a -> a.startsWith("--checkpointingInterval"))) {
+      return;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    flink.setCheckpointingInterval(KAFKA_CHECKPOINT_MILLIS);
+    if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
+      flink.setFinishBundleBeforeCheckpointing(true);
+    }
+    if (userArgs.stream().noneMatch(a -> a.startsWith("--stateBackend"))) {
+      flink.setStateBackend("filesystem");
+      flink.setStateBackendStoragePath(
+          java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", "flink-checkpoints")
+              .toUri()
+              .toString());
+    }
+  }
+
+  public static Engines fromArgs(List<String> args) {
+    Engines engine = FLINK;
+    for (String a : args) {
+      if (a.equals("--runner")) {
+        throw new UsageException("--runner needs a value: --runner=NAME, allowed: " + ALLOWED);
+      }
+      if (a.startsWith("--runner=")) {
+        engine = parse(a.substring("--runner=".length()));
+      }
+    }
+    return engine;
+  }
+
+  @Override
+  public String toString() {
+    return shortName.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,96 @@
+package streams.cli;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
+import org.apache.beam.runners.flink.FlinkRunnerResult;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricResults;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * What a detached Flink job (a streaming run of the command line) tells about itself through its {@link
+ * JobClient}, which Beam's {@link FlinkDetachedRunnerResult} keeps to itself: its end and its counters.
+ * The embedded per-job mini-cluster shuts down as soon as the job ends, after which the result answers
+ * nothing; the job's execution result, asked for while it runs, survives that (its end state and its final
+ * accumulators, where Beam's Flink runner keeps the metrics). Beam 2.62's result types are read by
+ * reflection: the field {@code jobClient} and the package-private {@code FlinkRunnerResult(Map, long)}.
+ */
+final class FlinkJobs {
+  private final JobClient client;
+  private final CompletableFuture<JobExecutionResult> end;
+
+  private FlinkJobs(JobClient client) {
+    this.client = client;
+    this.end = client.getJobExecutionResult();
+  }
+
+  /** Null when {@code result} is not a detached Flink job's, or its client cannot be reached. */
+  static FlinkJobs of(PipelineResult result) {
+    if (!(result instanceof FlinkDetachedRunnerResult)) {
+      return null;
+    }
+    try {
+      Field f = FlinkDetachedRunnerResult.class.getDeclaredField("jobClient");
+      f.setAccessible(true);
+      return new FlinkJobs((JobClient) f.get(result));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The job behind a client (as {@link MetricsEndpoint}'s job listener gets it, for batch jobs too). */
+  static FlinkJobs ofClient(JobClient client) {
+    return new FlinkJobs(client);
+  }
+
+  /** The end state once the job has ended, else null. */
+  PipelineResult.State endState() {
+    if (!end.isDone()) {
+      return null;
+    }
+    try {
+      end.get();
+      return PipelineResult.State.DONE;
+    } catch (ExecutionException e) {
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t.getClass().getSimpleName().equals("JobCancellationException")) {
+          return PipelineResult.State.CANCELLED;
+        }
+      }
+      return PipelineResult.State.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The job's metrics: final once it has ended, current while it runs; null if it cannot tell. */
+  MetricResults metrics() {
+    try {
+      Map<String, Object> accumulators;
+      if (end.isDone()) {
+        if (endState() != PipelineResult.State.DONE) {
+          return null;
+        }
+        accumulators = end.get().getAllAccumulatorResults();
+      } else {
+        accumulators = client.getAccumulators().get(10, TimeUnit.SECONDS);
+      }
+      Constructor<FlinkRunnerResult> c =
+          FlinkRunnerResult.class.getDeclaredConstructor(Map.class, long.class);
+      c.setAccessible(true);
+      return c.newInstance(accumulators, 0L).metrics();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

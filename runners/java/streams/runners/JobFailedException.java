@@ -1,8 +1,0 @@
-package streams.runners;
-
-/** The job itself failed: printed as one line, exit code 1. */
-public final class JobFailedException extends RuntimeException {
-  public JobFailedException(String message) {
-    super(message);
-  }
-}
