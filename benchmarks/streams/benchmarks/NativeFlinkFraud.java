@@ -76,8 +76,8 @@ public final class NativeFlinkFraud {
         // A bounded file: the final watermark fires every timer, as in the Beam batch run.
         .assignTimestampsAndWatermarks(
             WatermarkStrategy.<Transaction>noWatermarks()
-                .withTimestampAssigner((t, ts) -> t.getCreatedAtMillis()))
-        .keyBy(Transaction::getAccountId)
+                .withTimestampAssigner((t, ts) -> t.createdAtMillis()))
+        .keyBy(Transaction::accountId)
         .process(new DetectBursts(threshold, windowMillis))
         .name("DetectBursts")
         .addSink(new NativeFlinkRevenue.JsonLinesSink(output))
@@ -119,7 +119,7 @@ public final class NativeFlinkFraud {
 
     @Override
     public void processElement(Transaction tx, Context ctx, Collector<String> out) throws Exception {
-      long t = tx.getCreatedAtMillis();
+      long t = tx.createdAtMillis();
       List<Transaction> at = buffer.get(t);
       if (at == null) {
         at = new ArrayList<>();
@@ -136,17 +136,17 @@ public final class NativeFlinkFraud {
         return;
       }
       buffer.remove(timestamp);
-      due.sort(Comparator.comparing(Transaction::getTxId));
+      due.sort(Comparator.comparing(Transaction::txId));
       Long start = burstStart.value();
       long count = burstCount.value() == null ? 0 : burstCount.value();
       for (Transaction tx : due) {
-        if (count == 0 || tx.getCreatedAtMillis() >= start + windowMillis) {
-          start = tx.getCreatedAtMillis();
+        if (count == 0 || tx.createdAtMillis() >= start + windowMillis) {
+          start = tx.createdAtMillis();
           count = 0;
         }
         count++;
         if (count >= threshold) {
-          out.collect(new FraudAlert(tx.getAccountId(), tx.getTxId(), tx.getCreatedAtMillis(), count, start).toJson());
+          out.collect(new FraudAlert(tx.accountId(), tx.txId(), tx.createdAtMillis(), count, start).toJson());
         }
       }
       burstStart.update(start);

@@ -73,10 +73,10 @@ public final class NativeFlinkRevenue {
             // A bounded file: the final watermark closes every window, as in the Beam batch run.
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Order>noWatermarks()
-                    .withTimestampAssigner((o, ts) -> o.getCreatedAtMillis()));
+                    .withTimestampAssigner((o, ts) -> o.createdAtMillis()));
 
     orders
-        .keyBy(Order::getUserId)
+        .keyBy(Order::userId)
         .window(TumblingEventTimeWindows.of(Duration.ofMinutes(windowMinutes)))
         .aggregate(new CountAndSum(), new ToRevenue())
         .name("SumRevenuePerUser")
@@ -103,7 +103,7 @@ public final class NativeFlinkRevenue {
     @Override
     public Tuple2<Long, Long> add(Order o, Tuple2<Long, Long> acc) {
       acc.f0 += 1;
-      acc.f1 += o.getAmountCents();
+      acc.f1 += o.amountCents();
       return acc;
     }
 

@@ -4,7 +4,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.OrderMetric;
 import streams.transforms.FilterCompletedOrders;
@@ -26,7 +25,7 @@ public final class CompletedPipeline {
 
   /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    Edges.readComputeWrite(pipeline, options, completed(options), ResultSchemas.ORDER_METRIC);
+    Edges.readComputeWrite(pipeline, options, completed(options));
   }
 
   /** The business graph from JSON lines to order metrics and dead letters. */
@@ -38,7 +37,7 @@ public final class CompletedPipeline {
             lines.apply("ParseEvents", ParseEvents.jsonLines().keeping(ParseEvents.ORDERS));
         PCollection<OrderMetric> metrics =
             events.get(ParseEvents.ORDERS).apply("FilterCompletedOrders", FilterCompletedOrders.create());
-        return Results.of(metrics, events.get(ParseEvents.DEAD_LETTERS), OrderMetric::toJson);
+        return Results.of(metrics, events.get(ParseEvents.DEAD_LETTERS), OrderMetric.TYPE);
       }
     };
   }

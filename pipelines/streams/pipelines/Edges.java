@@ -5,7 +5,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import streams.io.ArchiveEvents;
 import streams.io.ReadEvents;
-import streams.io.ResultSchema;
 import streams.io.Results;
 import streams.io.SinkConfig;
 import streams.io.WriteResults;
@@ -19,11 +18,10 @@ import streams.transforms.Durations;
 final class Edges {
   private Edges() {}
 
-  static <T> void readComputeWrite(
+  static <T extends Record> void readComputeWrite(
       Pipeline pipeline,
       StreamsOptions options,
-      PTransform<PCollection<String>, Results<T>> graph,
-      ResultSchema schema) {
+      PTransform<PCollection<String>, Results<T>> graph) {
     // Validate every edge option before anything is applied: a bad flag fails fast with its name.
     ReadEvents source = ReadEvents.from(options, options.getInput());
     SinkConfig sink = SinkConfig.from(options, options.getOutput());
@@ -34,6 +32,6 @@ final class Edges {
           ArchiveEvents.to(options.getArchive())
               .withFlushInterval(Durations.parsePositive("fileFlushInterval", options.getFileFlushInterval())));
     }
-    WriteResults.to(lines.apply(graph.getName(), graph), schema, sink);
+    WriteResults.to(lines.apply(graph.getName(), graph), sink);
   }
 }

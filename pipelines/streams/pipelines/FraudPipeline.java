@@ -6,7 +6,6 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.FraudAlert;
 import streams.transforms.DetectBursts;
@@ -63,7 +62,7 @@ public final class FraudPipeline {
 
   /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    Edges.readComputeWrite(pipeline, options, fraud(options), ResultSchemas.FRAUD_ALERT);
+    Edges.readComputeWrite(pipeline, options, fraud(options));
   }
 
   /** The business graph from JSON lines to fraud alerts and dead letters. Validates the options. */
@@ -82,7 +81,7 @@ public final class FraudPipeline {
         PCollectionTuple detected = events.get(ParseEvents.TRANSACTIONS).apply("DetectBursts", detect);
         Results<FraudAlert> results =
             Results.of(
-                detected.get(DetectBursts.ALERTS), events.get(ParseEvents.DEAD_LETTERS), FraudAlert::toJson);
+                detected.get(DetectBursts.ALERTS), events.get(ParseEvents.DEAD_LETTERS), FraudAlert.TYPE);
         // Bounded input has no late data: no late output to write.
         return lines.isBounded() == PCollection.IsBounded.BOUNDED
             ? results

@@ -6,7 +6,6 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.model.OrderPayment;
 import streams.transforms.Durations;
@@ -62,7 +61,7 @@ public final class JoinPipeline {
 
   /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    Edges.readComputeWrite(pipeline, options, join(options), ResultSchemas.ORDER_PAYMENT);
+    Edges.readComputeWrite(pipeline, options, join(options));
   }
 
   /** The business graph from JSON lines to joined pairs and dead letters. Validates the options. */
@@ -87,7 +86,7 @@ public final class JoinPipeline {
             Results.of(
                 joined.get(JoinPaymentsToOrders.MATCHES),
                 events.get(ParseEvents.DEAD_LETTERS),
-                OrderPayment::toJson);
+                OrderPayment.TYPE);
         // Bounded input has no late data: no late output to write.
         return lines.isBounded() == PCollection.IsBounded.BOUNDED
             ? results

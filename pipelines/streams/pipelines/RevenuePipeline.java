@@ -6,7 +6,6 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import streams.io.ResultSchemas;
 import streams.io.Results;
 import org.joda.time.Duration;
 import streams.model.LateEvent;
@@ -80,7 +79,7 @@ public final class RevenuePipeline {
 
   /** Reads (--source), computes, writes (--sink): the whole job. */
   public static void build(Pipeline pipeline, Options options) {
-    Edges.readComputeWrite(pipeline, options, revenue(options), ResultSchemas.USER_REVENUE);
+    Edges.readComputeWrite(pipeline, options, revenue(options));
   }
 
   /** The business graph from JSON lines to revenue panes and dead letters. Validates the options. */
@@ -109,7 +108,7 @@ public final class RevenuePipeline {
         }
         PCollection<UserRevenue> revenue = orders.apply("SumRevenuePerUser", sum);
         Results<UserRevenue> results =
-            Results.of(revenue, events.get(ParseEvents.DEAD_LETTERS), UserRevenue::toJson);
+            Results.of(revenue, events.get(ParseEvents.DEAD_LETTERS), UserRevenue.TYPE);
         return late == null ? results : results.withLate(late);
       }
     };

@@ -19,7 +19,7 @@ public final class CompletedModel {
       } catch (EventParser.BadEventException e) {
         continue;
       }
-      if (event instanceof Order && ((Order) event).getStatus() == Order.Status.COMPLETED) {
+      if (event instanceof Order && ((Order) event).status() == Order.Status.COMPLETED) {
         out.add(OrderMetric.of((Order) event).toJson());
       }
     }

@@ -24,7 +24,7 @@ public final class FraudModel {
         Object event = EventParser.parse(line);
         if (event instanceof Transaction) {
           Transaction tx = (Transaction) event;
-          byAccount.computeIfAbsent(tx.getAccountId(), k -> new ArrayList<>()).add(tx);
+          byAccount.computeIfAbsent(tx.accountId(), k -> new ArrayList<>()).add(tx);
         }
       } catch (EventParser.BadEventException e) {
         // dead letter: not an input of the model
@@ -32,17 +32,17 @@ public final class FraudModel {
     }
     List<String> out = new ArrayList<>();
     for (List<Transaction> txs : byAccount.values()) {
-      txs.sort(Comparator.comparingLong(Transaction::getCreatedAtMillis).thenComparing(Transaction::getTxId));
+      txs.sort(Comparator.comparingLong(Transaction::createdAtMillis).thenComparing(Transaction::txId));
       long start = 0;
       long count = 0;
       for (Transaction tx : txs) {
-        if (count == 0 || tx.getCreatedAtMillis() >= start + windowMillis) {
-          start = tx.getCreatedAtMillis();
+        if (count == 0 || tx.createdAtMillis() >= start + windowMillis) {
+          start = tx.createdAtMillis();
           count = 0;
         }
         count++;
         if (count >= threshold) {
-          out.add(new FraudAlert(tx.getAccountId(), tx.getTxId(), tx.getCreatedAtMillis(), count, start).toJson());
+          out.add(new FraudAlert(tx.accountId(), tx.txId(), tx.createdAtMillis(), count, start).toJson());
         }
       }
     }

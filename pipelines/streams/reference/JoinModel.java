@@ -24,9 +24,9 @@ public final class JoinModel {
       try {
         Object event = EventParser.parse(line);
         if (event instanceof Order) {
-          orders.computeIfAbsent(((Order) event).getOrderId(), k -> new ArrayList<>()).add((Order) event);
+          orders.computeIfAbsent(((Order) event).orderId(), k -> new ArrayList<>()).add((Order) event);
         } else if (event instanceof Payment) {
-          payments.computeIfAbsent(((Payment) event).getOrderId(), k -> new ArrayList<>()).add((Payment) event);
+          payments.computeIfAbsent(((Payment) event).orderId(), k -> new ArrayList<>()).add((Payment) event);
         }
       } catch (EventParser.BadEventException e) {
         // dead letter: not an input of the model
@@ -37,7 +37,7 @@ public final class JoinModel {
         (orderId, os) -> {
           for (Order o : os) {
             for (Payment p : payments.getOrDefault(orderId, List.of())) {
-              long d = p.getPaidAtMillis() - o.getCreatedAtMillis();
+              long d = p.paidAtMillis() - o.createdAtMillis();
               if (d >= lowerMillis && d <= upperMillis) {
                 out.add(OrderPayment.of(o, p).toJson());
               }

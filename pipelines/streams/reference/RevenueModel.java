@@ -31,11 +31,11 @@ public final class RevenueModel {
       }
       if (event instanceof Order) {
         Order o = (Order) event;
-        long start = Math.floorDiv(o.getCreatedAtMillis(), windowMillis) * windowMillis;
+        long start = Math.floorDiv(o.createdAtMillis(), windowMillis) * windowMillis;
         Object[] acc =
-            byUserWindow.computeIfAbsent(o.getUserId() + "\u0000" + start, k -> new Object[] {0L, BigInteger.ZERO});
+            byUserWindow.computeIfAbsent(o.userId() + "\u0000" + start, k -> new Object[] {0L, BigInteger.ZERO});
         acc[0] = (Long) acc[0] + 1;
-        acc[1] = ((BigInteger) acc[1]).add(BigInteger.valueOf(o.getAmountCents()));
+        acc[1] = ((BigInteger) acc[1]).add(BigInteger.valueOf(o.amountCents()));
       }
     }
     List<String> out = new ArrayList<>();

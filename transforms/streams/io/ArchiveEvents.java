@@ -10,7 +10,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import streams.model.EventCoders;
 import streams.model.EventParser;
 import streams.model.Order;
 import streams.model.Payment;
@@ -19,8 +18,8 @@ import streams.transforms.ParseEvents;
 
 /**
  * The data-lake copy of the input ({@code --archive=DIR}): every valid event as Parquet, one folder and
- * schema per type — {@code DIR/orders}, {@code DIR/payments}, {@code DIR/transactions} (columns: {@link
- * ResultSchemas#ORDER}, {@link ResultSchemas#PAYMENT}, {@link ResultSchemas#TRANSACTION}). Invalid lines are
+ * schema per type — {@code DIR/orders}, {@code DIR/payments}, {@code DIR/transactions} (columns: the fields
+ * of {@link Order}, {@link Payment}, {@link Transaction}, see {@link AvroRecords}). Invalid lines are
  * left out: the pipeline's own dead-letter output keeps them (and counts them; this step counts nothing, so
  * the {@code streams} metrics are not doubled).
  *
@@ -60,25 +59,24 @@ public final class ArchiveEvents extends PTransform<PCollection<String>, PDone> 
     String dir = directory.endsWith("/") ? directory : directory + "/";
     events
         .get(ORDERS)
-        .setCoder(EventCoders.OrderCoder.of())
+        .setCoder(Order.TYPE.coder())
         .apply(
             "WriteOrders",
-            WriteParquet.records(ResultSchemas.ORDER, ResultSchemas::order, dir + "orders", "orders")
+            WriteParquet.of(Order.TYPE, dir + "orders", "orders")
                 .withFlushInterval(flushInterval));
     events
         .get(PAYMENTS)
-        .setCoder(EventCoders.PaymentCoder.of())
+        .setCoder(Payment.TYPE.coder())
         .apply(
             "WritePayments",
-            WriteParquet.records(ResultSchemas.PAYMENT, ResultSchemas::payment, dir + "payments", "payments")
+            WriteParquet.of(Payment.TYPE, dir + "payments", "payments")
                 .withFlushInterval(flushInterval));
     events
         .get(TRANSACTIONS)
-        .setCoder(EventCoders.TransactionCoder.of())
+        .setCoder(Transaction.TYPE.coder())
         .apply(
             "WriteTransactions",
-            WriteParquet.records(
-                    ResultSchemas.TRANSACTION, ResultSchemas::transaction, dir + "transactions", "transactions")
+            WriteParquet.of(Transaction.TYPE, dir + "transactions", "transactions")
                 .withFlushInterval(flushInterval));
     return PDone.in(lines.getPipeline());
   }

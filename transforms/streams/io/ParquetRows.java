@@ -175,7 +175,7 @@ public final class ParquetRows {
         return Double.compare(((Number) v).doubleValue(), Double.parseDouble(operand));
       }
       if (v instanceof java.time.Instant) {
-        return ((java.time.Instant) v).compareTo(java.time.Instant.ofEpochMilli(ResultSchema.parseInstantMillis(operand)));
+        return ((java.time.Instant) v).compareTo(parseInstant(operand));
       }
       if (v instanceof Boolean) {
         String o = operand.toLowerCase(Locale.ROOT);
@@ -185,6 +185,16 @@ public final class ParquetRows {
         return Boolean.compare((Boolean) v, Boolean.parseBoolean(o));
       }
       return v.toString().compareTo(operand);
+    }
+
+    /** {@code 2026-01-15T10:00:00Z}, or with an offset: {@code 2026-01-15T11:00:00+01:00}. */
+    private static java.time.Instant parseInstant(String text) {
+      String s = text.trim();
+      try {
+        return java.time.Instant.parse(s);
+      } catch (java.time.format.DateTimeParseException e) {
+        return java.time.OffsetDateTime.parse(s).toInstant();
+      }
     }
 
     private static String describe(Object v) {

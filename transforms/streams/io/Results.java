@@ -4,7 +4,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
@@ -13,51 +12,47 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import streams.model.DeadLetter;
 import streams.model.LateEvent;
+import streams.model.RecordType;
 
 /**
- * What a pipeline's business graph produces: typed results and the dead letters of its input. Tests
- * assert on the typed results; {@link #writeTo} formats both as JSON Lines.
+ * What a pipeline's business graph produces: typed results (records of one {@link RecordType}), the dead
+ * letters of its input and, where it has lateness, the late events. Tests assert on the typed results; the
+ * sinks ({@link WriteResults}) write them in the forms their record type gives.
  */
-public final class Results<T> implements POutput {
+public final class Results<T extends Record> implements POutput {
   private static final TupleTag<Object> RESULTS = new TupleTag<>("results");
   private static final TupleTag<Object> DEAD_LETTERS = new TupleTag<>("dead-letters");
   private static final TupleTag<Object> LATE = new TupleTag<>("late");
 
   private final PCollection<T> results;
   private final PCollection<DeadLetter> deadLetters;
-  private final SerializableFunction<T, String> toJson;
+  private final RecordType<T> type;
   private final PCollection<LateEvent> late;
 
   private Results(
       PCollection<T> results,
       PCollection<DeadLetter> deadLetters,
-      SerializableFunction<T, String> toJson,
+      RecordType<T> type,
       PCollection<LateEvent> late) {
     this.results = results;
     this.deadLetters = deadLetters;
-    this.toJson = toJson;
+    this.type = type;
     this.late = late;
   }
 
-  public static <T> Results<T> of(
-      PCollection<T> results, PCollection<DeadLetter> deadLetters, SerializableFunction<T, String> toJson) {
-    return new Results<>(results, deadLetters, toJson, null);
+  public static <T extends Record> Results<T> of(
+      PCollection<T> results, PCollection<DeadLetter> deadLetters, RecordType<T> type) {
+    return new Results<>(results, deadLetters, type, null);
   }
 
   /** The same, with the valid events not used because they came later than allowed lateness. */
   public Results<T> withLate(PCollection<LateEvent> late) {
-    return new Results<>(results, deadLetters, toJson, late);
+    return new Results<>(results, deadLetters, type, late);
   }
 
   /** The late events; null when the pipeline has no lateness (nothing it reads can be late). */
   public PCollection<LateEvent> late() {
     return late;
-  }
-
-  public PCollection<String> lateAsJson() {
-    return late == null
-        ? null
-        : late.apply("LateToJson", MapElements.into(TypeDescriptors.strings()).via(LateEvent::toJson));
   }
 
   public PCollection<T> results() {
@@ -68,20 +63,14 @@ public final class Results<T> implements POutput {
     return deadLetters;
   }
 
+  /** The results in their JSON form ({@link RecordType#toJson}), one line each: what the files sink writes. */
   public PCollection<String> resultsAsJson() {
-    return results.apply("ResultsToJson", MapElements.into(TypeDescriptors.strings()).via(toJson));
+    return results.apply("ResultsToJson", MapElements.into(TypeDescriptors.strings()).via(type::toJson));
   }
 
-  public PCollection<String> deadLettersAsJson() {
-    return deadLetters.apply(
-        "DeadLettersToJson", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::toJson));
-  }
-
-  /** Writes results to {@code DIR/results-*.jsonl} and dead letters to {@code DIR/dead-letter/}. */
-  public void writeTo(String directory) {
-    resultsAsJson().apply("WriteResults", WriteJsonLines.to(directory, OutputDirs.RESULTS_PREFIX));
-    deadLettersAsJson()
-        .apply("WriteDeadLetters", WriteJsonLines.to(OutputDirs.deadLetterDir(directory), OutputDirs.DEAD_LETTER_PREFIX));
+  /** The record type of the results: their JSON form, Kafka key and Parquet columns. */
+  public RecordType<T> type() {
+    return type;
   }
 
   @Override

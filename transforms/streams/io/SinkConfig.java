@@ -86,53 +86,23 @@ public final class SinkConfig implements Serializable {
       throw new IllegalArgumentException(
           "--lateTopic must differ from --outputTopic and --deadLetterTopic (" + late + ")");
     }
-    SinkConfig kafka =
-        kafka(KafkaSourceConfig.require("bootstrapServers", options.getBootstrapServers()), topic, deadLetters)
-            .withExactlyOnce(options.getExactlyOnce(), options.getNumShards(), options.getSinkGroupId())
-            .withOutputDir(outputDir);
+    String groupId = options.getSinkGroupId();
     return new SinkConfig(
-        kafka.kind, kafka.outputDir, kafka.bootstrapServers, kafka.outputTopic, kafka.deadLetterTopic,
-        kafka.exactlyOnce, kafka.numShards, kafka.sinkGroupId, kafka.flushInterval, late);
-  }
-
-  public static SinkConfig files(String outputDir) {
-    return new SinkConfig(Kind.FILES, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10), null);
-  }
-
-  public static SinkConfig parquet(String outputDir) {
-    return new SinkConfig(Kind.PARQUET, outputDir, null, null, null, false, 1, null, Duration.standardSeconds(10), null);
-  }
-
-  public static SinkConfig kafka(String bootstrapServers, String outputTopic, String deadLetterTopic) {
-    return new SinkConfig(
-        Kind.KAFKA, null, bootstrapServers, outputTopic, deadLetterTopic, false, 1, null, Duration.standardSeconds(10), null);
-  }
-
-  /**
-   * Kafka transactions: {@code numShards} writers, each keeping its state on partition {@code shard} of the
-   * topic. {@code groupId} null: {@code streams-eos-<topic>} (one group per topic, stable across restarts).
-   */
-  public SinkConfig withExactlyOnce(boolean on, int numShards, String groupId) {
-    return new SinkConfig(
-        kind, outputDir, bootstrapServers, outputTopic, deadLetterTopic, on, numShards,
-        groupId == null || groupId.isBlank() ? null : groupId.trim(), flushInterval, lateTopic);
-  }
-
-  public SinkConfig withFlushInterval(Duration interval) {
-    return new SinkConfig(
-        kind, outputDir, bootstrapServers, outputTopic, deadLetterTopic, exactlyOnce, numShards, sinkGroupId,
-        interval, lateTopic);
-  }
-
-  private SinkConfig withOutputDir(String dir) {
-    return new SinkConfig(
-        kind, dir, bootstrapServers, outputTopic, deadLetterTopic, exactlyOnce, numShards, sinkGroupId,
-        flushInterval, lateTopic);
+        Kind.KAFKA,
+        outputDir,
+        KafkaSourceConfig.require("bootstrapServers", options.getBootstrapServers()),
+        topic,
+        deadLetters,
+        options.getExactlyOnce(),
+        options.getNumShards(),
+        groupId == null || groupId.isBlank() ? null : groupId.trim(),
+        flush,
+        late);
   }
 
   /** Kafka: the topic of the events later than allowed lateness ({@code --lateTopic}, default {@code <outputTopic>-late}). */
   public String lateTopic() {
-    return lateTopic != null ? lateTopic : outputTopic == null ? null : outputTopic + "-late";
+    return lateTopic;
   }
 
   static Kind parseKind(String value) {

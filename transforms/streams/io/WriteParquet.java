@@ -1,27 +1,18 @@
 package streams.io;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import streams.model.Json;
+import streams.model.RecordType;
 
 /**
  * Writes elements as Parquet files under a folder, one sub-folder per window:
@@ -38,39 +29,26 @@ import streams.model.Json;
  * <p>Unbounded input in the global window with its default trigger would never be written; it is cut into
  * panes every {@code flushInterval} of processing time first (see {@link FlushPanes}).
  */
-public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<Void>> {
-  private final ResultSchema schema;
-  private final SerializableFunction<T, GenericRecord> toRecord;
+public final class WriteParquet<T extends Record> extends PTransform<PCollection<T>, WriteFilesResult<Void>> {
+  private final RecordType<T> type;
   private final String directory;
   private final String prefix;
   private final Duration flushInterval;
 
-  private WriteParquet(
-      ResultSchema schema,
-      SerializableFunction<T, GenericRecord> toRecord,
-      String directory,
-      String prefix,
-      Duration flushInterval) {
-    this.schema = schema;
-    this.toRecord = toRecord;
+  private WriteParquet(RecordType<T> type, String directory, String prefix, Duration flushInterval) {
+    this.type = type;
     this.directory = directory;
     this.prefix = prefix;
     this.flushInterval = flushInterval;
   }
 
-  /** JSON records, converted by {@link ResultSchema#toRecord}. */
-  public static WriteParquet<String> json(ResultSchema schema, String directory, String prefix) {
-    return new WriteParquet<>(schema, new JsonToRecord(schema), directory, prefix, Duration.standardSeconds(10));
-  }
-
-  /** Typed records with their own conversion to the schema's Avro record. */
-  public static <T> WriteParquet<T> records(
-      ResultSchema schema, SerializableFunction<T, GenericRecord> toRecord, String directory, String prefix) {
-    return new WriteParquet<>(schema, toRecord, directory, prefix, Duration.standardSeconds(10));
+  /** Records of {@code type}, one column a field ({@link AvroRecords}). */
+  public static <T extends Record> WriteParquet<T> of(RecordType<T> type, String directory, String prefix) {
+    return new WriteParquet<>(type, directory, prefix, Duration.standardSeconds(10));
   }
 
   public WriteParquet<T> withFlushInterval(Duration interval) {
-    return new WriteParquet<>(schema, toRecord, directory, prefix, interval);
+    return new WriteParquet<>(type, directory, prefix, interval);
   }
 
   @Override
@@ -78,26 +56,13 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     PCollection<T> panes = FlushPanes.every(input, flushInterval);
     FileIO.Write<Void, T> write =
         FileIO.<T>write()
-            .via(Contextful.fn(toRecord), ParquetIO.sink(schema.avroSchema()))
+            .via(Contextful.fn(AvroRecords.of(type)), ParquetIO.sink(AvroRecords.schema(type)))
             .to(directory)
             .withNaming(new WindowFolderNaming(prefix, Long.toString(System.currentTimeMillis(), 36)));
     if (input.isBounded() == PCollection.IsBounded.UNBOUNDED) {
       write = write.withNumShards(1);
     }
     return panes.apply("WriteParquetFiles", write);
-  }
-
-  private static final class JsonToRecord implements SerializableFunction<String, GenericRecord> {
-    private final ResultSchema schema;
-
-    JsonToRecord(ResultSchema schema) {
-      this.schema = schema;
-    }
-
-    @Override
-    public GenericRecord apply(String json) {
-      return schema.toRecord(json);
-    }
   }
 
   /** {@code window_start=<escaped ISO>/PREFIX-RUN-pane-N-SSSSS-of-NNNNN.parquet}. */

@@ -11,13 +11,17 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  * error, so that a dead letter is never itself huge: escaped as JSON it stays well under the 1 MB a Kafka
  * record may have by default, whatever the line held.
  */
-@DefaultCoder(EventCoders.DeadLetterCoder.class)
-public final class DeadLetter implements Serializable {
+@DefaultCoder(RecordCoder.class)
+public record DeadLetter(@Field("raw") String raw, @Field("error") String error) implements Serializable {
+  public static final RecordType<DeadLetter> TYPE = RecordType.of(DeadLetter.class);
+
   /** The longest {@code raw} a dead letter keeps: 64 Ki characters. */
   public static final int MAX_RAW_CHARS = 64 * 1024;
 
-  private final String raw;
-  private final String error;
+  public DeadLetter {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(error, "error");
+  }
 
   /** The dead letter of {@code line}: the whole line, or its first {@link #MAX_RAW_CHARS} characters. */
   public static DeadLetter of(String line, String error) {
@@ -30,37 +34,7 @@ public final class DeadLetter implements Serializable {
         error + "; raw holds the first " + end + " of the line's " + line.length() + " characters");
   }
 
-  public DeadLetter(String raw, String error) {
-    this.raw = Objects.requireNonNull(raw, "raw");
-    this.error = Objects.requireNonNull(error, "error");
-  }
-
-  public String getRaw() {
-    return raw;
-  }
-
-  public String getError() {
-    return error;
-  }
-
   public String toJson() {
-    return Json.object().put("raw", raw).put("error", error).toString();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DeadLetter
-        && raw.equals(((DeadLetter) o).raw)
-        && error.equals(((DeadLetter) o).error);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(raw, error);
-  }
-
-  @Override
-  public String toString() {
-    return toJson();
+    return TYPE.toJson(this);
   }
 }

@@ -350,12 +350,12 @@ public final class EventParser {
   /** The event time of a parsed event: {@code created_at} of orders and transactions, {@code paid_at}. */
   public static long eventTimeMillis(Object event) {
     if (event instanceof Order) {
-      return ((Order) event).getCreatedAtMillis();
+      return ((Order) event).createdAtMillis();
     }
     if (event instanceof Payment) {
-      return ((Payment) event).getPaidAtMillis();
+      return ((Payment) event).paidAtMillis();
     }
-    return ((Transaction) event).getCreatedAtMillis();
+    return ((Transaction) event).createdAtMillis();
   }
 
   /** The bytes of {@code s} in UTF-8: 1 to 3 a character, 4 a surrogate pair (2 a surrogate). */

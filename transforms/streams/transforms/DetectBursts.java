@@ -31,10 +31,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import streams.model.EventCoders;
 import streams.model.FraudAlert;
 import streams.model.LateEvent;
-import streams.model.ResultCoders;
 import streams.model.Transaction;
 
 /**
@@ -123,20 +121,20 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
             "KeyByAccount",
             MapElements.into(
                     TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Transaction.class)))
-                .via((Transaction tx) -> KV.of(tx.getAccountId(), tx)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), EventCoders.TransactionCoder.of()))
+                .via((Transaction tx) -> KV.of(tx.accountId(), tx)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), Transaction.TYPE.coder()))
         .apply(
             "DetectBurstsPerAccount",
             ParDo.of(new DetectBurstsFn(threshold, window.getMillis(), allowedLateness.getMillis()))
                 .withOutputTags(ALERTS, TupleTagList.of(LATE)));
-    out.get(ALERTS).setCoder(ResultCoders.FraudAlertCoder.of());
-    out.get(LATE).setCoder(LateEvent.LateEventCoder.of());
+    out.get(ALERTS).setCoder(FraudAlert.TYPE.coder());
+    out.get(LATE).setCoder(LateEvent.TYPE.coder());
     return out;
   }
 
   static final class DetectBurstsFn extends DoFn<KV<String, Transaction>, FraudAlert> {
     private static final Comparator<Transaction> EVENT_TIME_ORDER =
-        Comparator.comparingLong(Transaction::getCreatedAtMillis).thenComparing(Transaction::getTxId);
+        Comparator.comparingLong(Transaction::createdAtMillis).thenComparing(Transaction::txId);
 
     private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
     private final Counter lateDropped = Metrics.counter(ParseEvents.METRICS_NAMESPACE, LATE_DROPPED);
@@ -150,7 +148,7 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
     /** Transactions received but not yet decided. */
     @StateId("pending")
     private final StateSpec<BagState<Transaction>> pendingSpec =
-        StateSpecs.bag(EventCoders.TransactionCoder.of());
+        StateSpecs.bag(Transaction.TYPE.coder());
 
     /** Earliest {@code created_at} in {@code pending}; absent when nothing is pending. */
     @StateId("pendingMin")
@@ -185,7 +183,7 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
         @TimerId("flush") Timer flush,
         MultiOutputReceiver out) {
       Transaction tx = element.getValue();
-      long t = tx.getCreatedAtMillis();
+      long t = tx.createdAtMillis();
       long watermark = flush.getCurrentRelativeTime().getMillis();
       if (t + latenessMillis < watermark) {
         lateDropped.inc();
@@ -223,13 +221,13 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
       List<Transaction> ready = new ArrayList<>();
       List<Transaction> later = new ArrayList<>();
       for (Transaction tx : pending.read()) {
-        (tx.getCreatedAtMillis() + latenessMillis < watermark ? ready : later).add(tx);
+        (tx.createdAtMillis() + latenessMillis < watermark ? ready : later).add(tx);
       }
       ready.sort(EVENT_TIME_ORDER);
       Long start = burstStart.read();
       Long count = burstCount.read();
       for (Transaction tx : ready) {
-        long t = tx.getCreatedAtMillis();
+        long t = tx.createdAtMillis();
         if (start == null || t >= start + windowMillis) {
           if (start == null) {
             statesCreated.inc();
@@ -242,7 +240,7 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
         if (count >= threshold) {
           results.inc();
           out.outputWithTimestamp(
-              new FraudAlert(tx.getAccountId(), tx.getTxId(), t, count, start), new Instant(t));
+              new FraudAlert(tx.accountId(), tx.txId(), t, count, start), new Instant(t));
         }
       }
 
@@ -253,7 +251,7 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
         long min = Long.MAX_VALUE;
         for (Transaction tx : later) {
           pending.add(tx);
-          min = Math.min(min, tx.getCreatedAtMillis());
+          min = Math.min(min, tx.createdAtMillis());
         }
         pendingMin.write(min);
         flush.withOutputTimestamp(new Instant(min)).set(new Instant(min + latenessMillis));

@@ -8,7 +8,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import streams.model.Order;
 import streams.model.OrderMetric;
-import streams.model.ResultCoders;
 
 /**
  * Keeps the orders whose status is {@code COMPLETED} and maps each to an {@link OrderMetric} (the
@@ -26,7 +25,7 @@ public final class FilterCompletedOrders extends PTransform<PCollection<Order>, 
   public PCollection<OrderMetric> expand(PCollection<Order> orders) {
     return orders
         .apply("KeepCompletedAsMetrics", ParDo.of(new ToOrderMetricFn()))
-        .setCoder(ResultCoders.OrderMetricCoder.of());
+        .setCoder(OrderMetric.TYPE.coder());
   }
 
   static final class ToOrderMetricFn extends DoFn<Order, OrderMetric> {
@@ -34,7 +33,7 @@ public final class FilterCompletedOrders extends PTransform<PCollection<Order>, 
 
     @ProcessElement
     public void process(@Element Order order, OutputReceiver<OrderMetric> out) {
-      if (order.getStatus() == Order.Status.COMPLETED) {
+      if (order.status() == Order.Status.COMPLETED) {
         results.inc();
         out.output(OrderMetric.of(order));
       }

@@ -37,12 +37,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import streams.model.EventCoders;
 import streams.model.Order;
 import streams.model.LateEvent;
 import streams.model.OrderPayment;
 import streams.model.Payment;
-import streams.model.ResultCoders;
 
 /**
  * Interval join of orders with their payments (the reference document's {@code intervalJoin(...)
@@ -115,7 +113,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
             .apply("OrdersIntoGlobalWindow", Window.<Order>into(new GlobalWindows()))
             .apply(
                 "KeyOrdersById",
-                MapElements.into(keyed).via((Order o) -> KV.of(o.getOrderId(), OrderOrPayment.of(o))))
+                MapElements.into(keyed).via((Order o) -> KV.of(o.orderId(), OrderOrPayment.of(o))))
             .setCoder(keyedCoder);
     PCollection<KV<String, OrderOrPayment>> payments =
         events
@@ -123,7 +121,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
             .apply("PaymentsIntoGlobalWindow", Window.<Payment>into(new GlobalWindows()))
             .apply(
                 "KeyPaymentsByOrderId",
-                MapElements.into(keyed).via((Payment p) -> KV.of(p.getOrderId(), OrderOrPayment.of(p))))
+                MapElements.into(keyed).via((Payment p) -> KV.of(p.orderId(), OrderOrPayment.of(p))))
             .setCoder(keyedCoder);
     PCollectionTuple out =
         PCollectionList.of(orders)
@@ -133,8 +131,8 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
                 "JoinWithinInterval",
                 ParDo.of(new IntervalJoinFn(lower.getMillis(), upper.getMillis(), allowedLateness.getMillis()))
                     .withOutputTags(MATCHES, TupleTagList.of(LATE)));
-    out.get(MATCHES).setCoder(ResultCoders.OrderPaymentCoder.of());
-    out.get(LATE).setCoder(LateEvent.LateEventCoder.of());
+    out.get(MATCHES).setCoder(OrderPayment.TYPE.coder());
+    out.get(LATE).setCoder(LateEvent.TYPE.coder());
     return out;
   }
 
@@ -176,10 +174,10 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
     public void encode(OrderOrPayment value, OutputStream out) throws IOException {
       if (value.order != null) {
         out.write(0);
-        EventCoders.OrderCoder.of().encode(value.order, out);
+        Order.TYPE.coder().encode(value.order, out);
       } else {
         out.write(1);
-        EventCoders.PaymentCoder.of().encode(value.payment, out);
+        Payment.TYPE.coder().encode(value.payment, out);
       }
     }
 
@@ -187,10 +185,10 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
     public OrderOrPayment decode(InputStream in) throws IOException {
       int side = in.read();
       if (side == 0) {
-        return OrderOrPayment.of(EventCoders.OrderCoder.of().decode(in));
+        return OrderOrPayment.of(Order.TYPE.coder().decode(in));
       }
       if (side == 1) {
-        return OrderOrPayment.of(EventCoders.PaymentCoder.of().decode(in));
+        return OrderOrPayment.of(Payment.TYPE.coder().decode(in));
       }
       throw new IOException("bad join side " + side);
     }
@@ -210,10 +208,10 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
     private final long latenessMillis;
 
     @StateId("orders")
-    private final StateSpec<BagState<Order>> ordersSpec = StateSpecs.bag(EventCoders.OrderCoder.of());
+    private final StateSpec<BagState<Order>> ordersSpec = StateSpecs.bag(Order.TYPE.coder());
 
     @StateId("payments")
-    private final StateSpec<BagState<Payment>> paymentsSpec = StateSpecs.bag(EventCoders.PaymentCoder.of());
+    private final StateSpec<BagState<Payment>> paymentsSpec = StateSpecs.bag(Payment.TYPE.coder());
 
     /** When the expiry timer is set to fire; absent when both buffers are empty. */
     @StateId("nextExpiry")
@@ -229,18 +227,18 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
     }
 
     private boolean matches(Order order, Payment payment) {
-      long d = payment.getPaidAtMillis() - order.getCreatedAtMillis();
+      long d = payment.paidAtMillis() - order.createdAtMillis();
       return d >= lowerMillis && d <= upperMillis;
     }
 
     /** The order can meet no acceptable payment once the watermark is past this. */
     private long expiry(Order order) {
-      return order.getCreatedAtMillis() + upperMillis + latenessMillis;
+      return order.createdAtMillis() + upperMillis + latenessMillis;
     }
 
     /** The payment can meet no acceptable order once the watermark is past this. */
     private long expiry(Payment payment) {
-      return payment.getPaidAtMillis() - lowerMillis + latenessMillis;
+      return payment.paidAtMillis() - lowerMillis + latenessMillis;
     }
 
     @ProcessElement
@@ -257,7 +255,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
       long expiry;
       if (side.order != null) {
         Order order = side.order;
-        if (order.getCreatedAtMillis() + latenessMillis < watermark) {
+        if (order.createdAtMillis() + latenessMillis < watermark) {
           lateDropped.inc();
           outputs.get(LATE).output(LateEvent.of(order, watermark, tooLate()));
           return;
@@ -269,7 +267,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         expiry = expiry(order);
       } else {
         Payment payment = side.payment;
-        if (payment.getPaidAtMillis() + latenessMillis < watermark) {
+        if (payment.paidAtMillis() + latenessMillis < watermark) {
           lateDropped.inc();
           outputs.get(LATE).output(LateEvent.of(payment, watermark, tooLate()));
           return;
@@ -299,7 +297,7 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
         results.inc();
         out.outputWithTimestamp(
             OrderPayment.of(order, payment),
-            new Instant(Math.max(order.getCreatedAtMillis(), payment.getPaidAtMillis())));
+            new Instant(Math.max(order.createdAtMillis(), payment.paidAtMillis())));
       }
     }
 

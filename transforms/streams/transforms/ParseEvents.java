@@ -15,7 +15,6 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import streams.model.DeadLetter;
-import streams.model.EventCoders;
 import streams.model.EventParser;
 import streams.model.Json;
 import streams.model.Order;
@@ -92,15 +91,15 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
             ParDo.of(new ParseFn(kept.contains(ORDERS), kept.contains(PAYMENTS), kept.contains(TRANSACTIONS)))
                 .withOutputTags(DEAD_LETTERS, TupleTagList.of(kept)));
     if (kept.contains(ORDERS)) {
-      parsed.get(ORDERS).setCoder(EventCoders.OrderCoder.of());
+      parsed.get(ORDERS).setCoder(Order.TYPE.coder());
     }
     if (kept.contains(PAYMENTS)) {
-      parsed.get(PAYMENTS).setCoder(EventCoders.PaymentCoder.of());
+      parsed.get(PAYMENTS).setCoder(Payment.TYPE.coder());
     }
     if (kept.contains(TRANSACTIONS)) {
-      parsed.get(TRANSACTIONS).setCoder(EventCoders.TransactionCoder.of());
+      parsed.get(TRANSACTIONS).setCoder(Transaction.TYPE.coder());
     }
-    parsed.get(DEAD_LETTERS).setCoder(EventCoders.DeadLetterCoder.of());
+    parsed.get(DEAD_LETTERS).setCoder(DeadLetter.TYPE.coder());
     return parsed;
   }
 
@@ -154,18 +153,18 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
       if (event instanceof Order) {
         if (orders) {
           Order order = (Order) event;
-          out.get(ORDERS).outputWithTimestamp(order, new Instant(order.getCreatedAtMillis()));
+          out.get(ORDERS).outputWithTimestamp(order, new Instant(order.createdAtMillis()));
           return;
         }
       } else if (event instanceof Payment) {
         if (payments) {
           Payment payment = (Payment) event;
-          out.get(PAYMENTS).outputWithTimestamp(payment, new Instant(payment.getPaidAtMillis()));
+          out.get(PAYMENTS).outputWithTimestamp(payment, new Instant(payment.paidAtMillis()));
           return;
         }
       } else if (transactions) {
         Transaction tx = (Transaction) event;
-        out.get(TRANSACTIONS).outputWithTimestamp(tx, new Instant(tx.getCreatedAtMillis()));
+        out.get(TRANSACTIONS).outputWithTimestamp(tx, new Instant(tx.createdAtMillis()));
         return;
       }
       notRead.inc();

@@ -60,14 +60,14 @@ public final class RouteLateOrders extends PTransform<PCollection<Order>, PColle
             .apply(
                 "KeyByUser",
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Order.class)))
-                    .via((Order o) -> KV.of(o.getUserId(), o)))
+                    .via((Order o) -> KV.of(o.userId(), o)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()))
             .apply(
                 "JudgeLateness",
                 ParDo.of(new JudgeLatenessFn(windowSize.getMillis(), allowedLateness.getMillis()))
                     .withOutputTags(ON_TIME, TupleTagList.of(LATE)));
     routed.get(ON_TIME).setCoder(orders.getCoder());
-    routed.get(LATE).setCoder(LateEvent.LateEventCoder.of());
+    routed.get(LATE).setCoder(LateEvent.TYPE.coder());
     return routed;
   }
 
@@ -88,7 +88,7 @@ public final class RouteLateOrders extends PTransform<PCollection<Order>, PColle
     public void process(
         @Element KV<String, Order> element, @TimerId("watermark") Timer watermark, MultiOutputReceiver out) {
       Order order = element.getValue();
-      long start = Math.floorDiv(order.getCreatedAtMillis(), windowMillis) * windowMillis;
+      long start = Math.floorDiv(order.createdAtMillis(), windowMillis) * windowMillis;
       long closesAt = start + windowMillis - 1 + latenessMillis;
       long w = watermark.getCurrentRelativeTime().getMillis();
       if (closesAt < w) {

@@ -31,7 +31,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import streams.model.Order;
-import streams.model.ResultCoders;
 import streams.model.UserRevenue;
 
 /**
@@ -85,7 +84,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
             .apply(
                 "KeyByUser",
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.ORDER))
-                    .via((Order o) -> KV.of(o.getUserId(), o)))
+                    .via((Order o) -> KV.of(o.userId(), o)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), orders.getCoder()));
     // Bounded input: a hash pre-combine in each bundle, the same result with one accumulator per user,
     // window and bundle through the shuffle. Unbounded: each order stays an element, as lateness needs.
@@ -95,7 +94,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
             : keyed.apply("CountAndSum", Combine.perKey(new CountAndSumFn()));
     return sums
         .apply("ToUserRevenue", ParDo.of(new ToUserRevenueFn()))
-        .setCoder(ResultCoders.UserRevenueCoder.of());
+        .setCoder(UserRevenue.TYPE.coder());
   }
 
   private Window<Order> window(boolean bounded) {
@@ -233,7 +232,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
     @Override
     public CountAndSum addInput(CountAndSum acc, Order order) {
       acc.count++;
-      acc.add(order.getAmountCents(), 0);
+      acc.add(order.amountCents(), 0);
       return acc;
     }
 

@@ -343,7 +343,7 @@ final class StreamingRun {
     for (ConsumerRecord<byte[], byte[]> rec : in) {
       Object e = parse(new String(rec.value(), StandardCharsets.UTF_8));
       if (e instanceof Order) {
-        appended.putIfAbsent(((Order) e).getOrderId(), rec.timestamp());
+        appended.putIfAbsent(((Order) e).orderId(), rec.timestamp());
       }
     }
     List<Double> out = new ArrayList<>();
@@ -454,13 +454,13 @@ final class StreamingRun {
   static Long eventTime(String line) {
     Object e = parse(line);
     if (e instanceof Order) {
-      return ((Order) e).getCreatedAtMillis();
+      return ((Order) e).createdAtMillis();
     }
     if (e instanceof Payment) {
-      return ((Payment) e).getPaidAtMillis();
+      return ((Payment) e).paidAtMillis();
     }
     if (e instanceof Transaction) {
-      return ((Transaction) e).getCreatedAtMillis();
+      return ((Transaction) e).createdAtMillis();
     }
     return null;
   }

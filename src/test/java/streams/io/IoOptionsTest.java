@@ -16,6 +16,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Test;
+import streams.model.OrderMetric;
 import streams.model.UserRevenue;
 
 /**
@@ -141,10 +142,10 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void resultJsonBecomesATypedRecordWithExactMoney() {
+  public void resultBecomesAnAvroRecordWithExactMoney() {
     UserRevenue r =
         new UserRevenue("u-1", Instant.parse("2026-01-15T10:00:00Z").getMillis(), Instant.parse("2026-01-15T11:00:00Z").getMillis(), 3, 1234567, "ON_TIME", 0, true);
-    GenericRecord record = ResultSchemas.USER_REVENUE.toRecord(r.toJson());
+    GenericRecord record = AvroRecords.of(UserRevenue.TYPE).apply(r);
     assertEquals(new BigDecimal("12345.67"), ParquetRows.value(record, "total_amount"));
     assertEquals(java.time.Instant.parse("2026-01-15T10:00:00Z"), ParquetRows.value(record, "window_start"));
     assertEquals(3L, ParquetRows.value(record, "order_count"));
@@ -153,19 +154,20 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void aValueThatDoesNotFitItsColumnIsAnError() {
+  public void anAmountBeyondTheMoneyColumnIsAnError() {
+    AvroRecords<OrderMetric> metrics = AvroRecords.of(OrderMetric.TYPE);
+    long largest = 999_999_999_999_999_999L; // 18 digits: 9999999999999999.99
+    assertEquals(new BigDecimal("9999999999999999.99"), ParquetRows.value(metrics.apply(new OrderMetric("o", "u", largest, 0)), "amount"));
+    assertEquals(new BigDecimal("-0.05"), ParquetRows.value(metrics.apply(new OrderMetric("o", "u", -5, 0)), "amount"));
     assertThat(
-        error(() -> ResultSchemas.USER_REVENUE.toRecord("{\"user_id\":\"u\"}")), containsString("missing field 'window_start'"));
-    assertThat(
-        error(() -> ResultSchemas.ORDER.toRecord(
-            "{\"order_id\":\"o\",\"user_id\":\"u\",\"amount\":1.005,\"status\":\"PENDING\",\"created_at\":\"2026-01-15T10:00:00Z\"}")),
-        containsString("field 'amount' is not a MONEY"));
+        error(() -> metrics.apply(new OrderMetric("o", "u", largest + 1, 0))),
+        containsString("OrderMetric.amount: amount 10000000000000000.00 exceeds decimal(18,2)"));
   }
 
   @Test
   public void whereConditionsCompareByColumnType() {
     UserRevenue r = new UserRevenue("u-10", 0, 3_600_000, 12, 9950, "LATE", 2, false);
-    GenericRecord record = ResultSchemas.USER_REVENUE.toRecord(r.toJson());
+    GenericRecord record = AvroRecords.of(UserRevenue.TYPE).apply(r);
     assertTrue(ParquetRows.Condition.parse("user_id=u-10").test(record));
     assertFalse(ParquetRows.Condition.parse("user_id=u-1").test(record));
     assertTrue(ParquetRows.Condition.parse("total_amount>99.49").test(record));

@@ -84,10 +84,13 @@ public class KafkaExactlyOnceTest {
             .withWatermark(org.joda.time.Duration.standardSeconds(5), org.joda.time.Duration.standardSeconds(3));
     Results<UserRevenue> results =
         pipeline.apply("ReadEvents", ReadEvents.fromKafka(source)).apply("Revenue", RevenuePipeline.revenue(options));
-    WriteResults.to(
-        results,
-        ResultSchemas.USER_REVENUE,
-        SinkConfig.kafka(BROKER.bootstrapServers(), output, deadLetters).withExactlyOnce(true, SHARDS, null));
+    options.setSink("kafka");
+    options.setBootstrapServers(BROKER.bootstrapServers());
+    options.setOutputTopic(output);
+    options.setDeadLetterTopic(deadLetters);
+    options.setExactlyOnce(true);
+    options.setNumShards(SHARDS);
+    WriteResults.to(results, SinkConfig.from(options, null));
 
     if (conformance.rejectedBy(
         TestRunner.SPARK,

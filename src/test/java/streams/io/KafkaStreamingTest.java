@@ -164,7 +164,7 @@ public class KafkaStreamingTest {
       try {
         Object e = EventParser.parse(l);
         if (e instanceof streams.model.Order) {
-          last = Math.max(last, ((streams.model.Order) e).getCreatedAtMillis());
+          last = Math.max(last, ((streams.model.Order) e).createdAtMillis());
         }
       } catch (EventParser.BadEventException ignored) {
         // malformed on purpose

@@ -93,7 +93,8 @@ public class ParquetSinkTest {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<String> events = pipeline.apply("ReadEvents", ReadEvents.fromFiles(input.toString()));
     Results<UserRevenue> results = events.apply("Revenue", RevenuePipeline.revenue(options));
-    WriteResults.to(results, ResultSchemas.USER_REVENUE, SinkConfig.parquet(out.toString()));
+    options.setSink("parquet");
+    WriteResults.to(results, SinkConfig.from(options, out.toString()));
     events.apply("Archive", ArchiveEvents.to(archive.toString()));
     assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
 
@@ -154,8 +155,8 @@ public class ParquetSinkTest {
         acc[0]++;
         acc[1] +=
             e instanceof Order
-                ? ((Order) e).getAmountCents()
-                : e instanceof Payment ? ((Payment) e).getAmountCents() : ((Transaction) e).getAmountCents();
+                ? ((Order) e).amountCents()
+                : e instanceof Payment ? ((Payment) e).amountCents() : ((Transaction) e).amountCents();
       } catch (EventParser.BadEventException ignored) {
         // not archived
       }

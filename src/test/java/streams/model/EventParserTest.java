@@ -256,9 +256,9 @@ public class EventParserTest {
     assertReason("{\"type\":\"" + "x".repeat(300_000) + "\"}",
         "field 'type' is 300000 characters long, over the limit of 256");
     Order ok = (Order) EventParser.parse(order("\"user_id\":\"" + "u".repeat(256) + "\""));
-    assertEquals(256, ok.getUserId().length());
+    assertEquals(256, ok.userId().length());
     Order emoji = (Order) EventParser.parse(order("\"user_id\":\"u-\\ud83d\\ude00\u00e9\""));
-    assertEquals("u-\uD83D\uDE00\u00e9", emoji.getUserId());
+    assertEquals("u-\uD83D\uDE00\u00e9", emoji.userId());
   }
 
   @Test
@@ -268,7 +268,7 @@ public class EventParserTest {
     int room = EventParser.MAX_LINE_BYTES - (base.length() - 1 + padding.length());
     String atLimit = base.substring(0, base.length() - 1) + ",\"pad\":\"" + "p".repeat(room) + "\"}";
     assertEquals(EventParser.MAX_LINE_BYTES, atLimit.getBytes(StandardCharsets.UTF_8).length);
-    assertEquals("u-1", ((Order) EventParser.parse(atLimit)).getUserId());
+    assertEquals("u-1", ((Order) EventParser.parse(atLimit)).userId());
     String over = atLimit.replace("\"pad\":\"p", "\"pad\":\"pp");
     assertReason(over, "line is 1048577 bytes, over the limit of 1048576 bytes (1 MiB)");
     // Counted in bytes: 600 000 two-byte characters are 1.2 MB.
@@ -279,7 +279,7 @@ public class EventParserTest {
   @Test
   public void deepNestingIsRejected() throws Exception {
     String ok = "[".repeat(Json.MAX_NESTING_DEPTH - 1) + "]".repeat(Json.MAX_NESTING_DEPTH - 1);
-    assertEquals("u-1", ((Order) EventParser.parse(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + ok + "}"))).getUserId());
+    assertEquals("u-1", ((Order) EventParser.parse(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + ok + "}"))).userId());
     String deep = "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH);
     assertReason(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + deep + "}"),
         "invalid JSON: Depth (65) exceeds the maximum allowed nesting depth (64)");
@@ -298,14 +298,14 @@ public class EventParserTest {
   public void aDeadLetterKeepsAtMost64KiCharactersOfItsLineAndSaysSo() {
     String line = "z".repeat(2 * 1024 * 1024);
     DeadLetter d = DeadLetter.of(line, "line is 2097152 bytes, over the limit of 1048576 bytes (1 MiB)");
-    assertEquals(DeadLetter.MAX_RAW_CHARS, d.getRaw().length());
+    assertEquals(DeadLetter.MAX_RAW_CHARS, d.raw().length());
     assertEquals(
         "line is 2097152 bytes, over the limit of 1048576 bytes (1 MiB); raw holds the first 65536 of the"
             + " line's 2097152 characters",
-        d.getError());
+        d.error());
     DeadLetter small = DeadLetter.of("{", "invalid JSON: x");
-    assertEquals("{", small.getRaw());
-    assertEquals("invalid JSON: x", small.getError());
+    assertEquals("{", small.raw());
+    assertEquals("invalid JSON: x", small.error());
   }
 
   @Test
@@ -342,11 +342,11 @@ public class EventParserTest {
   }
 
   private static long cents(String amount) throws Exception {
-    return ((Order) EventParser.parse(order("\"amount\":" + amount))).getAmountCents();
+    return ((Order) EventParser.parse(order("\"amount\":" + amount))).amountCents();
   }
 
   private static long createdAt(String ts) throws Exception {
-    return ((Order) EventParser.parse(order("\"created_at\":" + ts))).getCreatedAtMillis();
+    return ((Order) EventParser.parse(order("\"created_at\":" + ts))).createdAtMillis();
   }
 
   private static void assertRejected(String line, String reason) {

@@ -77,7 +77,7 @@ public class CompletedPipelineTest {
     PAssert.that(results.deadLetters())
         .satisfies(
             deadLetters -> {
-              assertEquals("{not json", Iterables.getOnlyElement(deadLetters).getRaw());
+              assertEquals("{not json", Iterables.getOnlyElement(deadLetters).raw());
               return null;
             });
     pipeline.run();

@@ -27,8 +27,6 @@ import org.junit.runners.Parameterized.Parameters;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.io.ReadEventLines;
-import streams.io.ResultSchema;
-import streams.io.ResultSchemas;
 import streams.io.Results;
 import streams.io.SinkConfig;
 import streams.io.WriteResults;
@@ -86,12 +84,12 @@ public class HostileCorpusTest {
   }
 
   /** A pipeline's graph and its writer under one name, so that two pipelines share one job. */
-  private static <T> PTransform<PCollection<String>, PDone> computeAndWrite(
-      String name, PTransform<PCollection<String>, Results<T>> graph, ResultSchema schema, Path out) {
+  private static <T extends Record> PTransform<PCollection<String>, PDone> computeAndWrite(
+      String name, PTransform<PCollection<String>, Results<T>> graph, SinkConfig sink) {
     return new PTransform<PCollection<String>, PDone>(name) {
       @Override
       public PDone expand(PCollection<String> in) {
-        WriteResults.to(in.apply(graph.getName(), graph), schema, SinkConfig.files(out.toString()));
+        WriteResults.to(in.apply(graph.getName(), graph), sink);
         return PDone.in(in.getPipeline());
       }
     };
@@ -104,13 +102,12 @@ public class HostileCorpusTest {
     RevenuePipeline.Options options = runner.batchOptions().as(RevenuePipeline.Options.class);
     Pipeline pipeline = Pipeline.create(options);
     PCollection<String> read = pipeline.apply("ReadEventLines", ReadEventLines.from(input.toString()));
-    read.apply(computeAndWrite("Revenue", RevenuePipeline.revenue(options), ResultSchemas.USER_REVENUE, revenueOut));
+    read.apply(computeAndWrite("Revenue", RevenuePipeline.revenue(options), SinkConfig.from(options, revenueOut.toString())));
     read.apply(
         computeAndWrite(
             "Completed",
             CompletedPipeline.completed(options.as(CompletedPipeline.Options.class)),
-            ResultSchemas.ORDER_METRIC,
-            completedOut));
+            SinkConfig.from(options, completedOut.toString())));
     long t0 = System.nanoTime();
     PipelineResult result = pipeline.run();
     assertEquals("the job ends by itself on " + runner, PipelineResult.State.DONE, result.waitUntilFinish());

@@ -93,12 +93,12 @@ public final class DisorderedStream {
     try {
       Object e = EventParser.parse(line);
       if (e instanceof Order) {
-        return ((Order) e).getCreatedAtMillis();
+        return ((Order) e).createdAtMillis();
       }
       if (e instanceof Payment) {
-        return ((Payment) e).getPaidAtMillis();
+        return ((Payment) e).paidAtMillis();
       }
-      return ((Transaction) e).getCreatedAtMillis();
+      return ((Transaction) e).createdAtMillis();
     } catch (EventParser.BadEventException e) {
       return null;
     }

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.Test;
-import streams.io.ResultSchema;
+import streams.io.AvroRecords;
 import streams.model.Order;
 import streams.transforms.SumRevenuePerUser.CountAndSum;
 import streams.transforms.SumRevenuePerUser.CountAndSumFn;
@@ -47,8 +47,8 @@ public class CountAndSumTest {
     CountAndSum negative = sum(Collections.nCopies(3, -MAX));
     assertEquals(-MAX, negative.writtenCents());
     // The saturated totals are what the Parquet column holds at most (it refuses anything larger).
-    ResultSchema.moneyBytes(acc.writtenCents());
-    ResultSchema.moneyBytes(negative.writtenCents());
+    AvroRecords.moneyBytes(acc.writtenCents());
+    AvroRecords.moneyBytes(negative.writtenCents());
   }
 
   @Test

@@ -47,12 +47,12 @@ public class ParseEventsTest {
     PAssert.that(
             events
                 .get(ParseEvents.ORDERS)
-                .apply("OrderIds", MapElements.into(TypeDescriptors.strings()).via(Order::getOrderId)))
+                .apply("OrderIds", MapElements.into(TypeDescriptors.strings()).via(Order::orderId)))
         .containsInAnyOrder("o-1");
     PAssert.that(
             events
                 .get(ParseEvents.DEAD_LETTERS)
-                .apply("Raw", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::getRaw)))
+                .apply("Raw", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::raw)))
         .containsInAnyOrder(BAD_PAYMENT, "not json");
     assertThrows(IllegalArgumentException.class, () -> events.get(ParseEvents.PAYMENTS));
 
