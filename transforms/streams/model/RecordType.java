@@ -207,6 +207,7 @@ public final class RecordType<T extends Record> implements Serializable {
       };
 
   private final Class<T> recordClass;
+  private final String simpleName;
   private final String eventType;
   private final List<Column> columns;
   private final List<String> keyFields;
@@ -217,6 +218,7 @@ public final class RecordType<T extends Record> implements Serializable {
 
   private RecordType(Class<T> recordClass) {
     this.recordClass = recordClass;
+    this.simpleName = recordClass.getSimpleName();
     EventType event = recordClass.getAnnotation(EventType.class);
     this.eventType = event == null ? null : event.value();
     MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -291,7 +293,7 @@ public final class RecordType<T extends Record> implements Serializable {
 
   /** The record's name (the Avro record name of its Parquet files): the class's simple name. */
   public String name() {
-    return recordClass.getSimpleName();
+    return simpleName;
   }
 
   public List<Column> columns() {
@@ -343,7 +345,7 @@ public final class RecordType<T extends Record> implements Serializable {
   T decode(InputStream in) throws IOException {
     Object[] values = new Object[columnArray.length];
     for (int i = 0; i < values.length; i++) {
-      values[i] = columnArray[i].decode(in, name());
+      values[i] = columnArray[i].decode(in, simpleName);
     }
     try {
       return recordClass.cast((Object) constructor.invokeExact(values));
