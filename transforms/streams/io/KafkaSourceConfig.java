@@ -152,13 +152,6 @@ public final class KafkaSourceConfig implements Serializable {
         maxReadTime);
   }
 
-  /** The same source in consumer group {@code group}, starting from {@code start} without a checkpoint. */
-  public KafkaSourceConfig withGroup(String group, StartFrom start) {
-    return new KafkaSourceConfig(
-        bootstrapServers, topics, require("groupId", group), start, maxOutOfOrderness, idleTimeout, readMode,
-        maxRecords, maxReadTime);
-  }
-
   static StartFrom parseStartFrom(String value) {
     String v = value == null ? "committed" : value.trim().toLowerCase(Locale.ROOT);
     switch (v) {

@@ -138,11 +138,6 @@ public final class OutputDirs {
     return owned.size();
   }
 
-  /** True if the project has marked {@code directory} as its output folder. */
-  public static boolean isMarked(String directory) {
-    return Files.isRegularFile(absolute(directory).resolve(MARKER));
-  }
-
   public static String deadLetterDir(String directory) {
     return (directory.endsWith("/") ? directory : directory + "/") + DEAD_LETTER_DIR;
   }

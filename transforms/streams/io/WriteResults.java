@@ -96,9 +96,4 @@ public final class WriteResults {
       SinkConfig sink, RecordType<T> type, String dir, String prefix) {
     return WriteParquet.of(type, dir, prefix).withFlushInterval(sink.flushInterval());
   }
-
-  /** True when the sink commits through Kafka transactions, which needs a runner with stable input. */
-  public static boolean requiresStableInput(SinkConfig sink) {
-    return sink.kind() == SinkConfig.Kind.KAFKA && sink.exactlyOnce();
-  }
 }

@@ -123,8 +123,7 @@ public class IoOptionsTest {
     assertTrue(s.exactlyOnce());
     assertEquals(3, s.numShards());
     assertEquals("streams-eos-revenue", s.sinkGroupId("revenue"));
-    assertTrue(WriteResults.requiresStableInput(s));
-    assertFalse(WriteResults.requiresStableInput(SinkConfig.from(options("--sink=kafka", "--bootstrapServers=h:1", "--outputTopic=r"), null)));
+    assertFalse(SinkConfig.from(options("--sink=kafka", "--bootstrapServers=h:1", "--outputTopic=r"), null).exactlyOnce());
   }
 
   @Test
