@@ -91,9 +91,27 @@ public final class CoderCost {
       Arrays.sort(v);
       System.out.printf("  %-40s %8.1f (%.1f-%.1f)%n", e.getKey(), v[v.length / 2], v[0], v[v.length - 1]);
     }
+    // Candidates of one round run back to back, so the ratio within a round is less exposed to the noise of
+    // a shared machine than the times themselves.
+    ratio(nanos, "pane coder: derived (RecordCoder)", "pane coder: hand-written");
+    ratio(nanos, "pane coder: Beam SchemaCoder", "pane coder: derived (RecordCoder)");
+    ratio(nanos, "order coder: derived (RecordCoder)", "order coder: hand-written");
+    ratio(nanos, "pane JSON: derived (toJson)", "pane JSON: Jackson tree");
+    ratio(nanos, "pane Kafka key: derived (kafkaKey)", "pane Kafka key: parse the JSON again");
     System.out.printf("  bytes per pane: hand-written %d, derived %d, SchemaCoder %d%n",
         size(new HandWrittenUserRevenueCoder(), panes.get(0)), size(UserRevenue.TYPE.coder(), panes.get(0)),
         size(schemaCoder, pojos.get(0)));
+  }
+
+  private static void ratio(Map<String, double[]> nanos, String a, String b) {
+    double[] x = nanos.get(a);
+    double[] y = nanos.get(b);
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] / y[i];
+    }
+    Arrays.sort(r);
+    System.out.printf("  %s / %s: %.2f (%.2f-%.2f), per round%n", a, b, r[r.length / 2], r[0], r[r.length - 1]);
   }
 
   private interface Task {
