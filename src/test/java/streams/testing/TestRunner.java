@@ -100,8 +100,9 @@ public enum TestRunner {
   }
 
   /**
-   * The runners of a long end-to-end test: only {@code defaults} in the default suite; every runner with
-   * {@code -Dtest.all=true}, or those named in {@code -Dtest.runners=...}.
+   * The runners of a long end-to-end test (a real broker, several jobs per runner): only {@code defaults} in
+   * the default suite, so that it stays short; every runner with {@code -Dtest.all=true}, or those named in
+   * {@code -Dtest.runners=...}. Which runners each such test leaves out by default is said in its Javadoc.
    */
   public static List<TestRunner> chosenForLongTests(TestRunner... defaults) {
     if (!System.getProperty("test.runners", "").trim().isEmpty() || Boolean.getBoolean("test.all")) {
