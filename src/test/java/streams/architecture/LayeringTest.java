@@ -1,6 +1,6 @@
 package streams.architecture;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 
 /**
  * The folders show the architecture: {@code runners/ → pipelines/ → transforms/}, and only {@code
  * runners/} knows that an engine exists.
  */
-public class LayeringTest {
+class LayeringTest {
   private static final Pattern ENGINE = Pattern.compile("(?i)\\b(flink|spark)");
 
   private static List<String> violations(String folder, Pattern forbidden) throws IOException {
@@ -37,13 +37,13 @@ public class LayeringTest {
   }
 
   @Test
-  public void noEngineNameInPipelinesOrTransforms() throws IOException {
+  void noEngineNameInPipelinesOrTransforms() throws IOException {
     assertEquals(List.of(), violations("pipelines", ENGINE));
     assertEquals(List.of(), violations("transforms", ENGINE));
   }
 
   @Test
-  public void dependenciesRunOneWay() throws IOException {
+  void dependenciesRunOneWay() throws IOException {
     assertEquals(List.of(), violations("transforms", Pattern.compile("^import (static )?streams\\.(pipelines|cli|compare|benchmarks)\\.")));
     assertEquals(List.of(), violations("pipelines", Pattern.compile("^import (static )?streams\\.(cli|compare|benchmarks)\\.")));
     // Nothing outside runners/ imports a runner class.
@@ -52,8 +52,19 @@ public class LayeringTest {
     assertEquals(List.of(), violations("pipelines", runnerImport));
   }
 
+  /**
+   * The reference models read events and write results with their own code: a change to the production
+   * parser or formatter cannot change what the tests expect.
+   */
   @Test
-  public void theCheckItselfCatchesAnEngineName() {
+  void referenceModelsShareNoCodeWithWhatTheyCheck() throws IOException {
+    assertEquals(
+        List.of(),
+        violations("pipelines/streams/reference", Pattern.compile("^import (static )?streams\\.(model|transforms|io|pipelines)\\.")));
+  }
+
+  @Test
+  void theCheckItselfCatchesAnEngineName() {
     assertEquals(true, ENGINE.matcher("// runs on Flink".toLowerCase(Locale.ROOT)).find());
   }
 }

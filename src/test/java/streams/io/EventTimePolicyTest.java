@@ -1,6 +1,6 @@
 package streams.io;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 import streams.model.Json;
 
 /**
@@ -19,7 +19,7 @@ import streams.model.Json;
  * partition, records that are not events, and idle partitions that follow the most advanced one instead of
  * holding the watermark back (and never run ahead of the data).
  */
-public class EventTimePolicyTest {
+class EventTimePolicyTest {
   private static final long T0 = Instant.parse("2026-01-15T10:00:00Z").getMillis();
   private static final Duration OUT_OF_ORDERNESS = Duration.standardSeconds(5);
   private static final Duration IDLE = Duration.standardSeconds(10);
@@ -63,14 +63,14 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void elementTimestampIsTheEventTime() {
+  void elementTimestampIsTheEventTime() {
     EventTimePolicy p = policy(0);
     assertEquals(new Instant(T0 + 1234), p.getTimestampForRecord(backlog(5), record(order(T0 + 1234), 42L)));
     assertEquals(new Instant(T0 + 99), p.getTimestampForRecord(backlog(5), record(payment(T0 + 99), 42L)));
   }
 
   @Test
-  public void watermarkIsHighestEventTimeMinusOutOfOrderness() {
+  void watermarkIsHighestEventTimeMinusOutOfOrderness() {
     EventTimePolicy p = policy(0);
     assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, p.getWatermark(backlog(5)));
     p.getTimestampForRecord(backlog(5), record(order(T0 + 10_000), 1L));
@@ -81,7 +81,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void aRecordThatIsNotAnEventKeepsTheBrokerTimeAndMovesNoWatermark() {
+  void aRecordThatIsNotAnEventKeepsTheBrokerTimeAndMovesNoWatermark() {
     EventTimePolicy p = policy(0);
     p.getTimestampForRecord(backlog(5), record(order(T0 + 10_000), 1L));
     long brokerTime = T0 + 3_600_000L;
@@ -91,18 +91,18 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void aCaughtUpPartitionIsNotIdleBeforeTheTimeout() {
+  void aCaughtUpPartitionIsNotIdleBeforeTheTimeout() {
     EventTimePolicy active = policy(0);
     EventTimePolicy quiet = policy(1);
     quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
     active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
     assertEquals(new Instant(T0 + 55_000), active.getWatermark(backlog(9)));
     now += IDLE.getMillis() - 1;
-    assertEquals("still holds the minimum", new Instant(T0 - 5_000), quiet.getWatermark(backlog(0)));
+    assertEquals(new Instant(T0 - 5_000), quiet.getWatermark(backlog(0)), "still holds the minimum");
   }
 
   @Test
-  public void anIdlePartitionFollowsTheMostAdvancedActiveOne() {
+  void anIdlePartitionFollowsTheMostAdvancedActiveOne() {
     EventTimePolicy active = policy(0);
     EventTimePolicy quiet = policy(1);
     quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
@@ -117,7 +117,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void aPartitionThatNeverReceivesARecordDoesNotHoldTheWatermarkForever() {
+  void aPartitionThatNeverReceivesARecordDoesNotHoldTheWatermarkForever() {
     EventTimePolicy active = policy(0);
     EventTimePolicy empty = policy(1);
     active.getTimestampForRecord(backlog(9), record(order(T0 + 60_000), 1L));
@@ -128,7 +128,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void whenEveryPartitionIsIdleTheWatermarkStaysWithTheData() {
+  void whenEveryPartitionIsIdleTheWatermarkStaysWithTheData() {
     EventTimePolicy a = policy(0);
     EventTimePolicy b = policy(1);
     a.getTimestampForRecord(backlog(0), record(order(T0 + 30_000), 1L));
@@ -141,7 +141,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void idlenessIsMeasuredAcrossReaderRestarts() {
+  void idlenessIsMeasuredAcrossReaderRestarts() {
     EventTimePolicy first = policy(1);
     first.getTimestampForRecord(backlog(0), record(order(T0), 1L));
     EventTimePolicy active = policy(0);
@@ -156,7 +156,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void theWatermarkNeverGoesBack() {
+  void theWatermarkNeverGoesBack() {
     EventTimePolicy p =
         new EventTimePolicy(
             OUT_OF_ORDERNESS, IDLE, Optional.of(new Instant(T0 + 100_000)), shared, new TopicPartition("events", 0), () -> now);
@@ -169,7 +169,7 @@ public class EventTimePolicyTest {
   private static final long HOUR = 3_600_000L;
 
   @Test
-  public void aFarFutureEventIsStampedWithThePartitionsTimeAndMovesNoWatermark() {
+  void aFarFutureEventIsStampedWithThePartitionsTimeAndMovesNoWatermark() {
     EventTimePolicy p = policy(0);
     p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
     long future = Instant.parse("2126-01-15T10:00:00Z").getMillis();
@@ -181,7 +181,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void aJumpOfExactlyTheLimitIsAccepted() {
+  void aJumpOfExactlyTheLimitIsAccepted() {
     EventTimePolicy p = policy(0);
     p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
     assertEquals(new Instant(T0 + HOUR), p.getTimestampForRecord(backlog(5), record(order(T0 + HOUR), 1L)));
@@ -190,7 +190,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void theFirstEventOfAReadDefinesTheReference() {
+  void theFirstEventOfAReadDefinesTheReference() {
     EventTimePolicy p = policy(0);
     long future = T0 + 1_000 * HOUR;
     assertEquals(new Instant(future), p.getTimestampForRecord(backlog(5), record(order(future), 1L)));
@@ -199,7 +199,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void aQuietPartitionIsJudgedAgainstTheWholeRead() {
+  void aQuietPartitionIsJudgedAgainstTheWholeRead() {
     EventTimePolicy quiet = policy(1);
     EventTimePolicy busy = policy(0);
     quiet.getTimestampForRecord(backlog(0), record(order(T0), 1L));
@@ -212,7 +212,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void anEventNotAheadOfTheWallClockIsNeverAFarFutureOne() {
+  void anEventNotAheadOfTheWallClockIsNeverAFarFutureOne() {
     EventTimePolicy p = policy(0);
     p.getTimestampForRecord(backlog(5), record(order(T0), 1L));
     now = T0 + 5 * HOUR; // a quiet stream: the next event comes five hours later, in real time
@@ -221,7 +221,7 @@ public class EventTimePolicyTest {
   }
 
   @Test
-  public void afterARestoreTheCheckpointedWatermarkIsTheReference() {
+  void afterARestoreTheCheckpointedWatermarkIsTheReference() {
     EventTimePolicy restored =
         new EventTimePolicy(
             OUT_OF_ORDERNESS, IDLE, Duration.standardMinutes(10), Optional.of(new Instant(T0)), shared,

@@ -2,11 +2,11 @@ package streams.io;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 import streams.model.OrderMetric;
 import streams.model.UserRevenue;
 
@@ -24,7 +24,7 @@ import streams.model.UserRevenue;
  * validated, one clear line per mistake; and the Parquet record mapping (exact money, timestamps, query
  * conditions, window folders).
  */
-public class IoOptionsTest {
+class IoOptionsTest {
   private static KafkaIoOptions options(String... args) {
     return PipelineOptionsFactory.fromArgs(args).withValidation().as(KafkaIoOptions.class);
   }
@@ -34,7 +34,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void defaultsAreFilesInAndOut() {
+  void defaultsAreFilesInAndOut() {
     KafkaIoOptions o = options();
     assertEquals("file", o.getSource());
     assertEquals("files", o.getSink());
@@ -45,7 +45,7 @@ public class IoOptionsTest {
 
   /** The consumer group: a stable default per pipeline and topics, --groupId and --startFrom as typed. */
   @Test
-  public void kafkaSourceIsAConsumerGroup() {
+  void kafkaSourceIsAConsumerGroup() {
     KafkaSourceConfig c =
         KafkaSourceConfig.from(options("--source=kafka", "--bootstrapServers=h:1", "--topic=events", "--orderTopic=orders"));
     assertEquals("portable-streams.events,orders", c.groupId());
@@ -66,7 +66,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void kafkaSource() {
+  void kafkaSource() {
     KafkaSourceConfig c =
         KafkaSourceConfig.from(
             options(
@@ -80,7 +80,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void boundedModeAlwaysHasATimeLimit() {
+  void boundedModeAlwaysHasATimeLimit() {
     KafkaSourceConfig c =
         KafkaSourceConfig.from(
             options("--bootstrapServers=h:1", "--topic=t", "--readMode=bounded", "--maxRecords=1000"));
@@ -90,7 +90,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void sourceMistakes() {
+  void sourceMistakes() {
     assertThat(error(() -> ReadEvents.from(options("--source=kafak"), null)), containsString("--source=kafak is not a source; allowed: file, kafka"));
     assertThat(error(() -> ReadEvents.from(options(), null)), containsString("--source=file needs --input=PATH"));
     assertThat(error(() -> KafkaSourceConfig.from(options("--bootstrapServers=h:1"))), containsString("needs --topic=T"));
@@ -114,7 +114,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void kafkaSink() {
+  void kafkaSink() {
     SinkConfig s =
         SinkConfig.from(
             options("--sink=kafka", "--bootstrapServers=h:1", "--outputTopic=revenue", "--exactlyOnce", "--numShards=3"),
@@ -127,7 +127,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void sinkMistakes() {
+  void sinkMistakes() {
     assertThat(error(() -> SinkConfig.from(options("--sink=hdfs"), "o")), containsString("--sink=hdfs is not a sink; allowed: files, kafka, parquet"));
     assertThat(error(() -> SinkConfig.from(options("--sink=kafka", "--bootstrapServers=h:1"), null)), containsString("--sink=kafka needs --outputTopic=T"));
     assertThat(error(() -> SinkConfig.from(options("--sink=parquet"), null)), containsString("--sink=parquet needs --output=DIR"));
@@ -141,7 +141,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void resultBecomesAnAvroRecordWithExactMoney() {
+  void resultBecomesAnAvroRecordWithExactMoney() {
     UserRevenue r =
         new UserRevenue("u-1", Instant.parse("2026-01-15T10:00:00Z").getMillis(), Instant.parse("2026-01-15T11:00:00Z").getMillis(), 3, 1234567, "ON_TIME", 0, true);
     GenericRecord record = AvroRecords.of(UserRevenue.TYPE).apply(r);
@@ -153,7 +153,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void anAmountBeyondTheMoneyColumnIsAnError() {
+  void anAmountBeyondTheMoneyColumnIsAnError() {
     AvroRecords<OrderMetric> metrics = AvroRecords.of(OrderMetric.TYPE);
     long largest = 999_999_999_999_999_999L; // 18 digits: 9999999999999999.99
     assertEquals(new BigDecimal("9999999999999999.99"), ParquetRows.value(metrics.apply(new OrderMetric("o", "u", largest, 0)), "amount"));
@@ -164,7 +164,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void whereConditionsCompareByColumnType() {
+  void whereConditionsCompareByColumnType() {
     UserRevenue r = new UserRevenue("u-10", 0, 3_600_000, 12, 9950, "LATE", 2, false);
     GenericRecord record = AvroRecords.of(UserRevenue.TYPE).apply(r);
     assertTrue(ParquetRows.Condition.parse("user_id=u-10").test(record));
@@ -181,7 +181,7 @@ public class IoOptionsTest {
   }
 
   @Test
-  public void windowFolderIsHiveStyleIsoInstant() {
+  void windowFolderIsHiveStyleIsoInstant() {
     IntervalWindow w = new IntervalWindow(Instant.parse("2026-01-15T10:00:00Z"), Instant.parse("2026-01-15T11:00:00Z"));
     assertEquals("window_start=2026-01-15T10%3A00%3A00.000Z", WriteParquet.windowFolder(w));
   }

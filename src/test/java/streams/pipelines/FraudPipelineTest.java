@@ -1,9 +1,6 @@
 package streams.pipelines;
 
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static streams.testing.Events.T0;
 import static streams.testing.Events.min;
@@ -13,13 +10,11 @@ import static streams.testing.Events.transaction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Throwables;
 import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
@@ -46,6 +41,10 @@ public class FraudPipelineTest {
           + " StatefulStreamingParDoEvaluator: \"DoFn cannot yet be used with timers in the SparkRunner\");"
           + " event-time timers need watermark propagation to stateful DoFns, apache/beam#23129. The CLI"
           + " refuses fraud on spark --streaming at start-up; batch runs give the model's answer";
+
+  static final Conformance.Refusal REFUSED_ON_SPARK =
+      new Conformance.Refusal(
+          TestRunner.SPARK, SPARK_STREAMING_TIMERS, "cannot yet be used with timers in the SparkRunner");
 
   @Parameters(name = "{0}")
   public static Collection<Object[]> runners() {
@@ -79,21 +78,8 @@ public class FraudPipelineTest {
     return TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(T0);
   }
 
-  /** True on Spark, where the scenario is rejected; the caller then calls {@link #assertRejected}. */
-  private boolean rejectedOnSpark() {
-    return conformance.rejectedBy(TestRunner.SPARK, SPARK_STREAMING_TIMERS);
-  }
-
-  private void assertRejected() {
-    RuntimeException e = assertThrows(RuntimeException.class, () -> pipeline.run());
-    assertThat(
-        Throwables.getStackTraceAsString(e),
-        containsString("cannot yet be used with timers in the SparkRunner"));
-  }
-
   @Test
   public void fiveWithinWindowAlert() {
-    boolean rejected = rejectedOnSpark();
     TestStream<String> events =
         events()
             .addElements(
@@ -104,16 +90,11 @@ public class FraudPipelineTest {
             .advanceWatermarkTo(T0.plus(min(5)))
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT0S", events)).containsInAnyOrder(alert("a-1", "t-5", sec(59), 5, sec(0)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void fourWithinWindowNoAlert() {
-    boolean rejected = rejectedOnSpark();
     TestStream<String> events =
         events()
             .addElements(
@@ -124,16 +105,11 @@ public class FraudPipelineTest {
             .advanceWatermarkTo(T0.plus(min(5)))
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT0S", events)).empty();
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void fifthAtWindowEndOpensNewBurst() {
-    boolean rejected = rejectedOnSpark();
     // [t0, t0 + 60 s) excludes its end: the 5th transaction at exactly t0 + 60 s is the 1st of a new burst.
     TestStream<String> events =
         events()
@@ -146,16 +122,11 @@ public class FraudPipelineTest {
             .advanceWatermarkTo(T0.plus(min(5)))
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT0S", events)).empty();
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void outOfOrderWithinWatermarkGivesInOrderAlerts() {
-    boolean rejected = rejectedOnSpark();
     // Seven transactions in 60 s arrive scrambled (t-6 first, t-1 last), all before the watermark passes
     // them. In event-time order the 5th, 6th and 7th alert; ties at 30 s go by tx_id (t-4a before t-4b).
     TestStream<String> events =
@@ -172,16 +143,11 @@ public class FraudPipelineTest {
             alert("a-1", "t-4b", sec(30), 5, sec(0)),
             alert("a-1", "t-6", sec(50), 6, sec(0)),
             alert("a-1", "t-7", sec(55), 7, sec(0)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void lateWithinAllowedLatenessIsProcessedInOrder() {
-    boolean rejected = rejectedOnSpark();
     // Allowed lateness 30 s. t-5 (5 s) arrives when the watermark is at 20 s: 15 s late, within the
     // allowed lateness, and after t-6 (10 s). It still takes its place in event-time order: t-5 is the
     // 5th (alert, count 5) and t-6 the 6th (count 6) — not the other way round.
@@ -199,17 +165,16 @@ public class FraudPipelineTest {
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT30S", events))
         .containsInAnyOrder(alert("a-1", "t-5", sec(5), 5, sec(1)), alert("a-1", "t-6", sec(10), 6, sec(1)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
+            });
   }
 
   @Test
   public void droppedBeyondAllowedLateness() {
-    boolean rejected = rejectedOnSpark();
     // Allowed lateness 30 s. The watermark reaches 45 s, so t-1 … t-6 are decided (t-6 is the 5th: alert).
     // Then t-5 (5 s) arrives 40 s behind the watermark: dropped and counted; the alerts are unchanged.
     TestStream<String> events =
@@ -225,17 +190,16 @@ public class FraudPipelineTest {
             .advanceWatermarkTo(T0.plus(min(5)))
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT30S", events)).containsInAnyOrder(alert("a-1", "t-6", sec(10), 5, sec(1)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(1, Counters.of(result, DetectBursts.LATE_DROPPED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(1, Counters.of(result, DetectBursts.LATE_DROPPED));
+            });
   }
 
   @Test
   public void twoAccountsInterleaved() {
-    boolean rejected = rejectedOnSpark();
     // a-1: 5 in 20 s (alert). a-2, interleaved: 3 then 3 more from 63 s, which open a new burst at
     // 63 s (the first burst covers [3 s, 63 s)): never 5 in one burst. State is per account.
     TestStream<String> events =
@@ -249,16 +213,11 @@ public class FraudPipelineTest {
             .advanceWatermarkTo(T0.plus(min(5)))
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT0S", events)).containsInAnyOrder(alert("a-1", "t-5", sec(20), 5, sec(0)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void expiredStateBehavesAsNewKey() {
-    boolean rejected = rejectedOnSpark();
     // Four transactions, then the watermark passes the burst's end (60 s): its expiry timer clears the
     // account's state. Five transactions 10 minutes later count from 1: the 5th alerts with count 5 and
     // the new burst_start, not count 9.
@@ -280,20 +239,19 @@ public class FraudPipelineTest {
             .advanceWatermarkToInfinity();
     PAssert.that(fraud("PT0S", events))
         .containsInAnyOrder(alert("a-1", "t-9", min(10).plus(sec(40)), 5, min(10)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    // The account got fresh state twice: its first state had been cleared by the expiry timer before
-    // t-5 arrived (otherwise t-5 would have replaced the burst in existing state). Both were cleared.
-    assertEquals(2, Counters.of(result, DetectBursts.STATES_CREATED));
-    assertEquals(2, Counters.of(result, DetectBursts.STATES_EXPIRED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              // The account got fresh state twice: its first state had been cleared by the expiry timer before
+              // t-5 arrived (otherwise t-5 would have replaced the burst in existing state). Both were cleared.
+              assertEquals(2, Counters.of(result, DetectBursts.STATES_CREATED));
+              assertEquals(2, Counters.of(result, DetectBursts.STATES_EXPIRED));
+            });
   }
 
   @Test
   public void generatedDisorderedStreamEqualsModel() {
-    boolean rejected = rejectedOnSpark();
     // 3 000 generated events (about 1 500 transactions over 1 000 accounts, with bursts), 10% of them
     // 10 to 90 s behind the watermark. With 2 min of allowed lateness none is dropped: the alerts are
     // exactly the reference model's, whatever the arrival order.
@@ -304,17 +262,16 @@ public class FraudPipelineTest {
     List<String> expected = FraudModel.expected(lines, 5, 60_000);
     assertTrue("alerts expected: " + expected.size(), expected.size() >= 20);
     PAssert.that(fraudJson("PT2M", events)).containsInAnyOrder(expected);
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(0, Counters.of(result, DetectBursts.LATE_DROPPED));
+            });
   }
 
   @Test
   public void generatedDisorderedStreamDropsExactlyTheTooLate() {
-    boolean rejected = rejectedOnSpark();
     // The same kind of stream with 20 s of allowed lateness: the transactions that arrive more than 20 s
     // behind the watermark are dropped and counted; the alerts are the model's over the others.
     List<String> lines = generated(3_000, 6);
@@ -324,12 +281,12 @@ public class FraudPipelineTest {
     long tooLate = FraudModel.transactions(lines) - FraudModel.transactions(accepted);
     assertTrue("too-late transactions: " + tooLate, tooLate > 20);
     PAssert.that(fraudJson("PT20S", events)).containsInAnyOrder(FraudModel.expected(accepted, 5, 60_000));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(tooLate, Counters.of(result, DetectBursts.LATE_DROPPED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(tooLate, Counters.of(result, DetectBursts.LATE_DROPPED));
+            });
   }
 
   static List<String> generated(int events, long seed) {

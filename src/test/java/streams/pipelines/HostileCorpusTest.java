@@ -3,12 +3,11 @@ package streams.pipelines;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,13 +16,10 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.io.ReadEventLines;
@@ -34,7 +30,6 @@ import streams.model.DeadLetter;
 import streams.model.Json;
 import streams.reference.CompletedModel;
 import streams.reference.RevenueModel;
-import streams.testing.Conformance;
 import streams.testing.Counters;
 import streams.testing.HostileCorpus;
 import streams.testing.OutputFiles;
@@ -49,30 +44,22 @@ import streams.transforms.SumRevenuePerUser;
  * its line, and both outputs equal their reference models over the valid lines, saturated revenue totals
  * included.
  */
-@RunWith(Parameterized.class)
-public class HostileCorpusTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class HostileCorpusTest {
+  @TempDir static Path tmp;
   private static Path input;
   private static List<String> lines;
   private static HostileCorpus corpus;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
+  static List<TestRunner> runners() {
+    return TestRunner.chosen();
   }
 
-  private final TestRunner runner;
-
-  public HostileCorpusTest(TestRunner runner) {
-    this.runner = runner;
-  }
-
-  @BeforeClass
-  public static void generate() throws Exception {
+  @BeforeAll
+  static void generate() throws Exception {
     List<String> valid = new java.util.ArrayList<>();
     EventGenerator.builder().events(1_500).seed(5).badFraction(0).lateFraction(0.02).build().forEach(valid::add);
     corpus = HostileCorpus.mix(valid, 10_000, 3, 2026);
-    input = TMP.getRoot().toPath().resolve("hostile.jsonl");
+    input = tmp.resolve("hostile.jsonl");
     corpus.writeTo(input);
     lines = HostileCorpus.decodedLines(input);
     // The parser alone: exactly the hostile lines are rejected, every valid one is an event.
@@ -95,10 +82,11 @@ public class HostileCorpusTest {
     };
   }
 
-  @Test
-  public void everyHostileLineIsADeadLetterAndTheResultsEqualTheModels() throws Exception {
-    Path revenueOut = TMP.getRoot().toPath().resolve("revenue-" + runner);
-    Path completedOut = TMP.getRoot().toPath().resolve("completed-" + runner);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void everyHostileLineIsADeadLetterAndTheResultsEqualTheModels(TestRunner runner) throws Exception {
+    Path revenueOut = tmp.resolve("revenue-" + runner);
+    Path completedOut = tmp.resolve("completed-" + runner);
     RevenuePipeline.Options options = runner.batchOptions().as(RevenuePipeline.Options.class);
     Pipeline pipeline = Pipeline.create(options);
     PCollection<String> read = pipeline.apply("ReadEventLines", ReadEventLines.from(input.toString()));
@@ -110,7 +98,7 @@ public class HostileCorpusTest {
             SinkConfig.from(options, completedOut.toString())));
     long t0 = System.nanoTime();
     PipelineResult result = pipeline.run();
-    assertEquals("the job ends by itself on " + runner, PipelineResult.State.DONE, result.waitUntilFinish());
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish(), "the job ends by itself on " + runner);
     long millis = (System.nanoTime() - t0) / 1_000_000;
 
     List<String> revenue = RevenueModel.expected(lines, 3_600_000L);
@@ -128,7 +116,7 @@ public class HostileCorpusTest {
     Map<String, Integer> reasons = new TreeMap<>();
     for (Path out : List.of(revenueOut, completedOut)) {
       List<String> dead = OutputFiles.jsonLines(out.resolve(OutputDirs.DEAD_LETTER_DIR));
-      assertEquals("dead letters of " + out.getFileName(), corpus.hostileLines(), dead.size());
+      assertEquals(corpus.hostileLines(), dead.size(), "dead letters of " + out.getFileName());
       for (String d : dead) {
         JsonNode node = Json.MAPPER.readTree(d);
         assertThat(node.get("raw").textValue().length(), lessThanOrEqualTo(DeadLetter.MAX_RAW_CHARS));
@@ -142,7 +130,7 @@ public class HostileCorpusTest {
     for (String kind : List.of("outside the supported range", "is out of range", "more than 2 decimals",
         "invalid UTF-8", "over the limit of 1048576 bytes", "nesting depth", "unpaired surrogate",
         "characters long", "raw holds the first", "invalid JSON", "missing field", "must be a string")) {
-      assertTrue("some dead letter says '" + kind + "': " + reasons, reasons.getOrDefault(kind, 0) > 0);
+      assertTrue(reasons.getOrDefault(kind, 0) > 0, "some dead letter says '" + kind + "': " + reasons);
     }
     assertEquals(2L * corpus.hostileLines(), Counters.of(result, "dead_letters"));
     assertEquals(2L * lines.size(), Counters.of(result, "events_in"));

@@ -1,9 +1,6 @@
 package streams.pipelines;
 
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static streams.testing.Events.T0;
 import static streams.testing.Events.min;
@@ -20,7 +17,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Throwables;
 import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
@@ -47,6 +43,10 @@ public class JoinPipelineTest {
           + " the join's buffers expire by event-time timers, which need watermark propagation to stateful"
           + " DoFns, apache/beam#23129. The CLI refuses join on spark --streaming at start-up; batch runs"
           + " give the model's answer";
+
+  static final Conformance.Refusal REFUSED_ON_SPARK =
+      new Conformance.Refusal(
+          TestRunner.SPARK, SPARK_STREAMING_TIMERS, "cannot yet be used with timers in the SparkRunner");
 
   @Parameters(name = "{0}")
   public static Collection<Object[]> runners() {
@@ -81,20 +81,8 @@ public class JoinPipelineTest {
     return TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(T0);
   }
 
-  private boolean rejectedOnSpark() {
-    return conformance.rejectedBy(TestRunner.SPARK, SPARK_STREAMING_TIMERS);
-  }
-
-  private void assertRejected() {
-    RuntimeException e = assertThrows(RuntimeException.class, () -> pipeline.run());
-    assertThat(
-        Throwables.getStackTraceAsString(e),
-        containsString("cannot yet be used with timers in the SparkRunner"));
-  }
-
   @Test
   public void paymentBeforeOrderLowerBound() {
-    boolean rejected = rejectedOnSpark();
     // Both payments arrive before their order. p-1 is paid exactly 10 s before the order (included),
     // p-2 10.001 s before (excluded).
     TestStream<String> events =
@@ -106,16 +94,11 @@ public class JoinPipelineTest {
             .advanceWatermarkTo(T0.plus(min(30)))
             .advanceWatermarkToInfinity();
     PAssert.that(join("PT0S", events)).containsInAnyOrder(pair("o-1", "p-1", min(1), sec(50)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void upperBound() {
-    boolean rejected = rejectedOnSpark();
     // p-1 paid exactly 5 min after the order (included), p-2 5 min 1 ms after (excluded).
     TestStream<String> events =
         events()
@@ -125,16 +108,11 @@ public class JoinPipelineTest {
             .advanceWatermarkTo(T0.plus(min(30)))
             .advanceWatermarkToInfinity();
     PAssert.that(join("PT0S", events)).containsInAnyOrder(pair("o-1", "p-1", sec(0), min(5)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void severalAndDuplicatePayments() {
-    boolean rejected = rejectedOnSpark();
     // Two payments of one order each join; a payment delivered twice (same record) joins twice: the
     // join is of records, it does not deduplicate.
     TestStream<String> events =
@@ -149,16 +127,11 @@ public class JoinPipelineTest {
             pair("o-1", "p-1", sec(0), sec(30)),
             pair("o-1", "p-2", sec(0), min(2)),
             pair("o-1", "p-2", sec(0), min(2)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    pipeline.run();
+    conformance.runUnlessRefused(pipeline, REFUSED_ON_SPARK);
   }
 
   @Test
   public void paymentWithoutOrder() {
-    boolean rejected = rejectedOnSpark();
     // p-9 has no order: no result, and its buffer entry expires by timer like every other.
     TestStream<String> events =
         events()
@@ -167,18 +140,17 @@ public class JoinPipelineTest {
             .advanceWatermarkTo(T0.plus(min(30)))
             .advanceWatermarkToInfinity();
     PAssert.that(join("PT0S", events)).containsInAnyOrder(pair("o-1", "p-1", sec(0), sec(20)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(3, Counters.of(result, JoinPaymentsToOrders.BUFFERED));
-    assertEquals(3, Counters.of(result, JoinPaymentsToOrders.EXPIRED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(3, Counters.of(result, JoinPaymentsToOrders.BUFFERED));
+              assertEquals(3, Counters.of(result, JoinPaymentsToOrders.EXPIRED));
+            });
   }
 
   @Test
   public void lateArrivals() {
-    boolean rejected = rejectedOnSpark();
     // Allowed lateness 1 min; the watermark is at 1 min 30 s when the late records arrive.
     // p-1 (40 s, 50 s late) joins o-1; p-2 (20 s, 70 s late) is dropped although o-1 is still buffered;
     // o-3 (45 s, 45 s late) joins p-3 that arrived on time; o-2 (10 s, 80 s late) is dropped, so its
@@ -222,17 +194,16 @@ public class JoinPipelineTest {
     }
     PAssert.that(out)
         .containsInAnyOrder(pair("o-1", "p-1", sec(0), sec(40)), pair("o-3", "p-3", sec(45), sec(50)));
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(2, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(2, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
+            });
   }
 
   @Test
   public void generatedDisorderedStreamEqualsModel() {
-    boolean rejected = rejectedOnSpark();
     // 3 000 generated events (orders, payments before and after their order, some outside the interval,
     // some paid twice), 10% of them 10 to 90 s behind the watermark. With 2 min of allowed lateness none
     // is dropped: the pairs are exactly the reference model's, whatever the arrival order.
@@ -245,12 +216,12 @@ public class JoinPipelineTest {
     JoinPipeline.Options o = pipeline.getOptions().as(JoinPipeline.Options.class);
     o.setAllowedLateness("PT2M");
     PAssert.that(pipeline.apply(events).apply(JoinPipeline.join(o)).resultsAsJson()).containsInAnyOrder(expected);
-    if (rejected) {
-      assertRejected();
-      return;
-    }
-    PipelineResult result = pipeline.run();
-    assertEquals(0, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
-    assertEquals(Counters.of(result, JoinPaymentsToOrders.BUFFERED), Counters.of(result, JoinPaymentsToOrders.EXPIRED));
+    conformance
+        .runUnlessRefused(pipeline, REFUSED_ON_SPARK)
+        .ifPresent(
+            result -> {
+              assertEquals(0, Counters.of(result, JoinPaymentsToOrders.LATE_DROPPED));
+              assertEquals(Counters.of(result, JoinPaymentsToOrders.BUFFERED), Counters.of(result, JoinPaymentsToOrders.EXPIRED));
+            });
   }
 }

@@ -1,26 +1,21 @@
 package streams.pipelines;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.reference.RevenueModel;
-import streams.testing.Conformance;
 import streams.testing.OutputFiles;
 import streams.testing.TestRunner;
 
@@ -28,33 +23,26 @@ import streams.testing.TestRunner;
  * {@code revenue} in batch on each runner, over a generated mixed file (late events and malformed lines
  * included), equals the reference model exactly, and so do its dead letters.
  */
-@RunWith(Parameterized.class)
-public class RevenueModelCheckTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class RevenueModelCheckTest {
+  @TempDir static Path tmp;
   private static Path input;
   private static List<String> lines;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
+  static List<TestRunner> runners() {
+    return TestRunner.chosen();
   }
 
-  private final TestRunner runner;
-
-  public RevenueModelCheckTest(TestRunner runner) {
-    this.runner = runner;
-  }
-
-  @BeforeClass
-  public static void generate() throws Exception {
-    input = TMP.getRoot().toPath().resolve("events.jsonl");
+  @BeforeAll
+  static void generate() throws Exception {
+    input = tmp.resolve("events.jsonl");
     EventGenerator.builder().events(4_000).seed(7).badFraction(0.01).build().writeTo(input);
     lines = Files.readAllLines(input, StandardCharsets.UTF_8);
   }
 
-  @Test
-  public void batchOutputEqualsModel() throws Exception {
-    Path out = TMP.getRoot().toPath().resolve("revenue-" + runner);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void batchOutputEqualsModel(TestRunner runner) throws Exception {
+    Path out = tmp.resolve("revenue-" + runner);
     RevenuePipeline.Options options = runner.batchOptions().as(RevenuePipeline.Options.class);
     options.setInput(input.toString());
     options.setOutput(out.toString());
@@ -65,10 +53,10 @@ public class RevenueModelCheckTest {
 
     List<String> expected = RevenueModel.expected(lines, 10 * 60_000L);
     expected.sort(null);
-    assertTrue("the model must produce results", expected.size() > 100);
+    assertTrue(expected.size() > 100, "the model must produce results");
     assertEquals(expected, OutputFiles.jsonLines(out));
     long deadLetters = OutputFiles.jsonLines(out.resolve(OutputDirs.DEAD_LETTER_DIR)).size();
     assertEquals(RevenueModel.deadLetters(lines), deadLetters);
-    assertTrue("the input must hold malformed lines", deadLetters > 10);
+    assertTrue(deadLetters > 10, "the input must hold malformed lines");
   }
 }

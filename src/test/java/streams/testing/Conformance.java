@@ -1,16 +1,22 @@
 package streams.testing;
 
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.junit.AssumptionViolatedException;
 import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
@@ -42,29 +48,19 @@ public final class Conformance extends TestWatcher {
     this.runner = runner;
   }
 
-  /** The runners the parameterised tests use: all, or those listed in -Dtest.runners=direct,flink. */
+  /** {@link TestRunner#chosen()} as JUnit 4 parameters. */
   public static Collection<Object[]> runners() {
-    String only = System.getProperty("test.runners", "").trim();
-    List<Object[]> out = new ArrayList<>();
-    for (TestRunner r : TestRunner.values()) {
-      if (only.isEmpty() || Arrays.asList(only.toLowerCase(Locale.ROOT).split(",")).contains(r.toString())) {
-        out.add(new Object[] {r});
-      }
-    }
-    return out;
+    return asParameters(TestRunner.chosen());
   }
 
-  /**
-   * The runners of a long end-to-end test (a real broker, several jobs per runner): only {@code defaults} in
-   * the default suite, so that it stays short; every runner with {@code -Dtest.all=true}, or those named in
-   * {@code -Dtest.runners=...}. Which runners each such test leaves out by default is said in its Javadoc.
-   */
+  /** {@link TestRunner#chosenForLongTests} as JUnit 4 parameters. */
   public static Collection<Object[]> longRunners(TestRunner... defaults) {
-    if (!System.getProperty("test.runners", "").trim().isEmpty() || Boolean.getBoolean("test.all")) {
-      return runners();
-    }
+    return asParameters(TestRunner.chosenForLongTests(defaults));
+  }
+
+  private static Collection<Object[]> asParameters(List<TestRunner> runners) {
     List<Object[]> out = new ArrayList<>();
-    for (TestRunner r : defaults) {
+    for (TestRunner r : runners) {
       out.add(new Object[] {r});
     }
     return out;
@@ -76,6 +72,37 @@ public final class Conformance extends TestWatcher {
       reason = why;
       throw new AssumptionViolatedException("not supported on " + runner + ": " + why);
     }
+  }
+
+  /** A runner that refuses a scenario: why (recorded as the reason), and a text its error contains. */
+  public static final class Refusal {
+    final TestRunner runner;
+    final String why;
+    final String error;
+
+    public Refusal(TestRunner runner, String why, String error) {
+      this.runner = runner;
+      this.why = why;
+      this.error = error;
+    }
+  }
+
+  /**
+   * Runs the pipeline and returns its result; on the runner {@code refusal} names, asserts instead that the
+   * run fails with an error whose stack trace contains {@code refusal.error} (verdict "not supported
+   * (rejected)"), and returns empty.
+   */
+  public Optional<PipelineResult> runUnlessRefused(Pipeline pipeline, Refusal refusal) {
+    if (!rejectedBy(refusal.runner, refusal.why)) {
+      return Optional.of(pipeline.run());
+    }
+    RuntimeException e = assertThrows(RuntimeException.class, pipeline::run);
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    assertTrue(
+        "the refusal by " + runner + " must say '" + refusal.error + "'; got: " + trace,
+        trace.toString().contains(refusal.error));
+    return Optional.empty();
   }
 
   /** True when this runner is expected to refuse the scenario; the caller then asserts the refusal. */

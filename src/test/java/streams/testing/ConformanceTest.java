@@ -1,16 +1,16 @@
 package streams.testing;
 
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 
 /** Only TestSparkRunner's checkpoint clean-up race is turned into an inconclusive run, nothing else. */
-public class ConformanceTest {
+class ConformanceTest {
   @Test
-  public void recognisesOnlyTheCheckpointCleanupRace() {
+  void recognisesOnlyTheCheckpointCleanupRace() {
     assertTrue(
         Conformance.isCheckpointCleanupRace(
             new RuntimeException("Failed to clear checkpoint tmp dir.", new DirectoryNotEmptyException("/tmp/x"))));

@@ -1,5 +1,9 @@
 package streams.testing;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.TestFlinkRunner;
@@ -83,8 +87,32 @@ public enum TestRunner {
     return options;
   }
 
+  /** The runners the tests use: all, or those listed in {@code -Dtest.runners=direct,flink}. */
+  public static List<TestRunner> chosen() {
+    String only = System.getProperty("test.runners", "").trim().toLowerCase(Locale.ROOT);
+    List<TestRunner> out = new ArrayList<>();
+    for (TestRunner r : values()) {
+      if (only.isEmpty() || Arrays.asList(only.split(",")).contains(r.toString())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The runners of a long end-to-end test (a real broker, several jobs per runner): only {@code defaults} in
+   * the default suite, so that it stays short; every runner with {@code -Dtest.all=true}, or those named in
+   * {@code -Dtest.runners=...}. Which runners each such test leaves out by default is said in its Javadoc.
+   */
+  public static List<TestRunner> chosenForLongTests(TestRunner... defaults) {
+    if (!System.getProperty("test.runners", "").trim().isEmpty() || Boolean.getBoolean("test.all")) {
+      return chosen();
+    }
+    return List.of(defaults);
+  }
+
   @Override
   public String toString() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

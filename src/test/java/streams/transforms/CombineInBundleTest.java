@@ -1,10 +1,9 @@
 package streams.transforms;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,11 +31,8 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
-import streams.testing.Conformance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.testing.TestRunner;
 
 /**
@@ -44,23 +40,16 @@ import streams.testing.TestRunner;
  * combined result's timestamp, on each runner in batch, whether the map holds every key of a bundle or is
  * full all the time ({@code maxKeys} 1 and 3).
  */
-@RunWith(Parameterized.class)
-public class CombineInBundleTest {
+class CombineInBundleTest {
   private static final Duration WINDOW = Duration.standardMinutes(1);
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
+  static List<TestRunner> runners() {
+    return TestRunner.chosen();
   }
 
-  private final TestRunner runner;
-
-  public CombineInBundleTest(TestRunner runner) {
-    this.runner = runner;
-  }
-
-  @Test
-  public void sameResultAsCombinePerKeyWhateverTheMapSize() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void sameResultAsCombinePerKeyWhateverTheMapSize(TestRunner runner) {
     List<TimestampedValue<KV<String, Long>>> inputs = new ArrayList<>();
     Map<String, Long> expected = new TreeMap<>();
     Random random = new Random(11);
@@ -94,8 +83,9 @@ public class CombineInBundleTest {
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
   }
 
-  @Test
-  public void refusesUnboundedInput() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void refusesUnboundedInput(TestRunner runner) {
     Pipeline p = Pipeline.create(runner.batchOptions());
     PCollection<KV<String, Long>> unbounded =
         p.apply(GenerateSequence.from(0))

@@ -1,8 +1,8 @@
 package streams.transforms;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 import streams.io.AvroRecords;
 import streams.model.Order;
 import streams.transforms.SumRevenuePerUser.CountAndSum;
@@ -20,7 +20,7 @@ import streams.transforms.SumRevenuePerUser.CountAndSumFn;
  * Revenue totals never overflow and never depend on the order in which a runner adds and merges: the sum is
  * exact ({@code hi * 10^18 + cents}); a total that {@code DECIMAL(18,2)} cannot hold is written as its bound.
  */
-public class CountAndSumTest {
+class CountAndSumTest {
   /** The largest amount an event may have: 9999999999999999.99. */
   private static final long MAX = 999_999_999_999_999_999L;
 
@@ -39,7 +39,7 @@ public class CountAndSumTest {
   }
 
   @Test
-  public void manyOrdersOfTheLargestAmountSaturateInsteadOfFailing() {
+  void manyOrdersOfTheLargestAmountSaturateInsteadOfFailing() {
     CountAndSum acc = sum(Collections.nCopies(1_000, MAX)); // Math.addExact threw at the 10th
     assertEquals(1_000, acc.count);
     assertFalse(acc.fits());
@@ -52,7 +52,7 @@ public class CountAndSumTest {
   }
 
   @Test
-  public void totalsUpToTheBoundAreExact() {
+  void totalsUpToTheBoundAreExact() {
     CountAndSum acc = sum(List.of(MAX - 5, 5L));
     assertTrue(acc.fits());
     assertEquals(MAX, acc.writtenCents());
@@ -62,7 +62,7 @@ public class CountAndSumTest {
   }
 
   @Test
-  public void theTotalDoesNotDependOnTheOrderOfAddsAndMerges() {
+  void theTotalDoesNotDependOnTheOrderOfAddsAndMerges() {
     // +MAX six times, -MAX six times and 1.00: exactly 1.00, although partial sums leave DECIMAL(18,2).
     List<Long> amounts = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -83,7 +83,7 @@ public class CountAndSumTest {
   }
 
   @Test
-  public void theAccumulatorCoderKeepsTheCarry() throws Exception {
+  void theAccumulatorCoderKeepsTheCarry() throws Exception {
     CountAndSum acc = sum(Collections.nCopies(12, MAX));
     SumRevenuePerUser.CountAndSumCoder coder = new SumRevenuePerUser.CountAndSumCoder();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
