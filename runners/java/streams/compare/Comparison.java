@@ -22,10 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import streams.generate.EventGenerator;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.Pipelines;
 import streams.cli.Engines;
 
 /**
@@ -38,20 +37,9 @@ public final class Comparison {
   public static final String BATCH = "batch";
   public static final String STREAMING = "streaming";
 
-  /** A pipeline to compare: its name on the command line and its options interface. */
-  public static final class Target {
-    final String name;
-    final Class<? extends PipelineOptions> optionsClass;
-
-    public Target(String name, Class<? extends PipelineOptions> optionsClass) {
-      this.name = name;
-      this.optionsClass = optionsClass;
-    }
-  }
-
   /** What to compare and where to write it. */
   public static final class Settings {
-    public List<Target> pipelines;
+    public List<PipelineDescriptor<?>> pipelines;
     public List<Engines> runners;
     public long events;
     public long seed;
@@ -142,18 +130,19 @@ public final class Comparison {
       input.put("bytes", Files.size(inputFile));
       input.put("sha256", sha256(inputFile));
       List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8);
-      long expectedDeadLetters = ReferenceModels.deadLetters(lines);
+      long expectedDeadLetters = Pipelines.deadLetters(lines);
 
       // Per pipeline and mode: streaming runs may use other pipeline options (see StreamingRun.options).
       Map<String, List<String>> expected = new LinkedHashMap<>();
       for (Config c : configs) {
         String key = c.target.name + "/" + c.mode;
-        Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(c.target.name);
-        if (model.isPresent() && !expected.containsKey(key)) {
-          List<String> e =
-              new ArrayList<>(model.get().model.expected(lines, modelOptions(c.target, pipelineArgs(c))));
-          Collections.sort(e);
-          expected.put(key, e);
+        if (!expected.containsKey(key)) {
+          // The model gets exactly the options the runs get, and otherwise the pipeline's defaults.
+          c.target.expected(lines, pipelineArgs(c)).ifPresent(e -> {
+            List<String> sorted = new ArrayList<>(e);
+            Collections.sort(sorted);
+            expected.put(key, sorted);
+          });
         }
       }
       List<String> streamingInput =
@@ -205,7 +194,7 @@ public final class Comparison {
               continue;
             }
             StreamingRun.run(
-                launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
+                launcher, broker, c.target.streaming, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
                 outputDir, r, out);
             if (r.exitCode == 2) {
               // The command line refused the combination at start-up (a named runner limit).
@@ -219,13 +208,12 @@ public final class Comparison {
             ChildRun.run(launcher, args, runDir, outputDir, r);
           }
           if (r.succeeded()) {
-            Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(r.pipeline);
             r.correctness =
-                model.isPresent()
+                c.target.hasModel()
                     ? Correctness.check(
-                        "streams.compare.ReferenceModels[" + r.pipeline + "]",
+                        "streams.pipelines.Pipelines[" + r.pipeline + "]",
                         expected.get(r.pipeline + "/" + r.mode),
-                        model.get().keyFields,
+                        c.target.resultKey,
                         expectedDeadLetters,
                         outputDir)
                     : Correctness.noModel();
@@ -276,11 +264,11 @@ public final class Comparison {
 
   /** A pipeline on a runner in a mode. */
   private static final class Config {
-    final Target target;
+    final PipelineDescriptor<?> target;
     final Engines runner;
     final String mode;
 
-    Config(Target target, Engines runner, String mode) {
+    Config(PipelineDescriptor<?> target, Engines runner, String mode) {
       this.target = target;
       this.runner = runner;
       this.mode = mode;
@@ -289,7 +277,7 @@ public final class Comparison {
 
   private List<Config> plan() {
     List<Config> configs = new ArrayList<>();
-    for (Target t : settings.pipelines) {
+    for (PipelineDescriptor<?> t : settings.pipelines) {
       for (String mode : settings.modes) {
         for (Engines e : settings.runners) {
           configs.add(new Config(t, e, mode));
@@ -332,12 +320,7 @@ public final class Comparison {
 
   /** The pipeline options of a configuration's runs, which its model gets too. */
   private static List<String> pipelineArgs(Config c) {
-    return c.mode.equals(STREAMING) ? StreamingRun.pipelineOptions(c.target.name) : List.of();
-  }
-
-  private static PipelineOptions modelOptions(Target t, List<String> args) {
-    // The model gets exactly the options the runs get, and otherwise the pipeline's defaults.
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(t.optionsClass);
+    return c.mode.equals(STREAMING) ? c.target.streaming.options() : List.of();
   }
 
   private static String progress(RunResult r) {

@@ -46,7 +46,7 @@ final class Correctness {
 
   static Verdict noModel() {
     Verdict v = new Verdict();
-    v.model = "none registered (streams.compare.ReferenceModels)";
+    v.model = "none registered (streams.pipelines.Pipelines)";
     return v;
   }
 

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import streams.cli.Engines;
+import streams.pipelines.Pipelines;
+import streams.pipelines.StreamingProbe;
 
 /**
  * Writes a comparison to its folder: {@code report.md}, {@code report.html} (self-contained), the charts
@@ -34,18 +36,39 @@ final class ReportWriter {
           + "latency_p95_ms,latency_p99_ms,latency_max_ms,command";
 
   /** Every file a report writes directly in its folder. */
-  static final List<String> FILES =
-      List.of(
-          "report.md",
-          "report.html",
-          "results.json",
-          "results.csv",
-          "throughput.png",
-          "peak-memory.png",
-          "wall-time.png",
-          "cpu-time.png",
-          "latency-completed.png",
-          "latency-revenue.png");
+  static final List<String> FILES = files();
+
+  private static List<String> files() {
+    List<String> files =
+        new ArrayList<>(
+            List.of(
+                "report.md",
+                "report.html",
+                "results.json",
+                "results.csv",
+                "throughput.png",
+                "peak-memory.png",
+                "wall-time.png",
+                "cpu-time.png"));
+    latencyPipelines().forEach(p -> files.add("latency-" + p + ".png"));
+    return List.copyOf(files);
+  }
+
+  /** The pipelines whose streaming runs measure latency, each with its latency chart. */
+  private static List<String> latencyPipelines() {
+    return Pipelines.all().stream()
+        .filter(p -> p.streaming != StreamingProbe.NOT_MEASURED)
+        .map(p -> p.name)
+        .collect(Collectors.toList());
+  }
+
+  /** The pipeline options of the streaming runs, e.g. "revenue --window=PT1M". */
+  private static String streamingOptions() {
+    return Pipelines.all().stream()
+        .filter(p -> !p.streaming.options().isEmpty())
+        .map(p -> p.name + " " + String.join(" ", p.streaming.options()))
+        .collect(Collectors.joining(", "));
+  }
 
   private final Comparison c;
 
@@ -86,7 +109,7 @@ final class ReportWriter {
         x -> x.wallSeconds, "%.1f");
     chart(dir, out, "cpu-time.png", "CPU time (user + system, lower is better)", sub, "s", s,
         x -> x.cpuSeconds, "%.1f");
-    for (String pipeline : List.of("completed", "revenue")) {
+    for (String pipeline : latencyPipelines()) {
       Map<String, List<Double>> cdf = new LinkedHashMap<>();
       for (Summary x : s) {
         if (x.pipeline.equals(pipeline) && x.mode.equals(Comparison.STREAMING) && x.latencyP99Millis != null) {
@@ -242,7 +265,7 @@ final class ReportWriter {
                 + " first input append to the last result append, capped by the input rate; windowed and"
                 + " timer-driven pipelines release their last results only when the partitions go idle, so the"
                 + " span would measure that wait. Pipeline options of the streaming runs (their models get the"
-                + " same): revenue " + String.join(" ", StreamingRun.pipelineOptions("revenue"))
+                + " same): " + streamingOptions()
                 + " (the input covers minutes of event time: with the default hour one window would close, at"
                 + " the end).",
             StreamingRun.WARM_UP.toSeconds(),
@@ -415,7 +438,7 @@ final class ReportWriter {
     d.heading(2, "Correctness");
     d.para(
         "Each run's results (`DIR/*.jsonl`) are compared line by line with the plain-Java reference model "
-            + "computed from the same input (registered in `streams.compare.ReferenceModels`), and its dead "
+            + "computed from the same input (registered in `streams.pipelines.Pipelines`), and its dead "
             + "letters with the lines the parser rejects. A result whose key (e.g. user and window) is in "
             + "both but with other values counts as different; the rest are missing or unexpected.");
     List<List<String>> rows = new ArrayList<>();
