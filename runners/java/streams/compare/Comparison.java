@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -26,6 +23,10 @@ import streams.generate.EventGenerator;
 import streams.pipelines.PipelineDescriptor;
 import streams.pipelines.Pipelines;
 import streams.cli.Engines;
+import streams.harness.ChildProcess;
+import streams.harness.Correctness;
+import streams.harness.RunOrder;
+import streams.harness.Trees;
 
 /**
  * One comparison: generates one input, runs every pipeline × runner × mode × repeat in its own JVM,
@@ -106,14 +107,14 @@ public final class Comparison {
     // Read first: the baseline may be the folder this report replaces.
     JsonNode old = settings.baseline == null ? null : Baseline.read(settings.baseline);
     // An earlier report in the same folder must not leave files this one does not rewrite.
-    deleteTree(outDir.resolve("runs"));
+    Trees.delete(outDir.resolve("runs"));
     for (String f : ReportWriter.FILES) {
       Files.deleteIfExists(outDir.resolve(f));
     }
     jvm.put("flags", launcher.jvmFlags);
     jvm.put("max_heap_bytes", Environment.maxHeapBytes(launcher.jvmFlags));
     jvm.put("launcher", launcher.describe());
-    jvm.put("resource_measure", ChildRun.resourceMeasure());
+    jvm.put("resource_measure", ChildProcess.resourceMeasure());
     if (launcher.jar == null) {
       jvm.put("class_path", System.getProperty("java.class.path"));
     }
@@ -151,79 +152,72 @@ public final class Comparison {
       StreamingRun.Broker broker = streamingInput == null ? null : broker(work, out);
       try {
 
-      int total = configs.size() * settings.repeat;
-      int seq = 0;
       Map<Config, String> refused = new HashMap<>();
-      for (int rep = 1; rep <= settings.repeat; rep++) {
-        List<Config> order = new ArrayList<>(configs);
-        if (rep % 2 == 0) {
-          Collections.reverse(order);
+      for (RunOrder.Slot<Config> slot : RunOrder.alternating(configs, settings.repeat)) {
+        Config c = slot.config();
+        int rep = slot.repeat();
+        RunResult r = new RunResult();
+        r.pipeline = c.target.name;
+        r.runner = c.runner.toString();
+        r.mode = c.mode;
+        r.repeat = rep;
+        r.sequence = slot.sequence();
+        String id = String.format(Locale.ROOT, "%s-%s-%s-r%d", r.pipeline, r.runner, r.mode, rep);
+        Path runDir = outDir.resolve("runs").resolve(id);
+        Path outputDir = runDir.resolve("output");
+        out.printf(
+            Locale.ROOT,
+            "[%d/%d] %s on %s (%s, repeat %d/%d) ... ",
+            slot.sequence(),
+            slot.total(),
+            r.pipeline,
+            r.runner,
+            r.mode,
+            rep,
+            settings.repeat);
+        out.flush();
+        List<String> args = new ArrayList<>(
+            List.of(
+                r.pipeline,
+                "--runner=" + r.runner,
+                "--input=" + inputFile,
+                "--output=" + outputDir));
+        args.addAll(settings.runnerArgs);
+        if (c.mode.equals(STREAMING)) {
+          if (refused.containsKey(c)) {
+            out.println("not supported: " + refused.get(c));
+            continue;
+          }
+          StreamingRun.run(
+              launcher, broker, c.target.streaming, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
+              outputDir, r, out);
+          if (r.exitCode == 2) {
+            // The command line refused the combination at start-up (a named runner limit).
+            refused.put(c, r.error);
+            skipped.add(new Skipped(r.pipeline, c.mode + " on " + r.runner, r.error));
+            out.println("not supported: " + r.error);
+            Trees.delete(runDir);
+            continue;
+          }
+        } else {
+          ChildRun.run(launcher, args, runDir, outputDir, r);
         }
-        for (Config c : order) {
-          seq++;
-          RunResult r = new RunResult();
-          r.pipeline = c.target.name;
-          r.runner = c.runner.toString();
-          r.mode = c.mode;
-          r.repeat = rep;
-          r.sequence = seq;
-          String id = String.format(Locale.ROOT, "%s-%s-%s-r%d", r.pipeline, r.runner, r.mode, rep);
-          Path runDir = outDir.resolve("runs").resolve(id);
-          Path outputDir = runDir.resolve("output");
-          out.printf(
-              Locale.ROOT,
-              "[%d/%d] %s on %s (%s, repeat %d/%d) ... ",
-              seq,
-              total,
-              r.pipeline,
-              r.runner,
-              r.mode,
-              rep,
-              settings.repeat);
-          out.flush();
-          List<String> args = new ArrayList<>(
-              List.of(
-                  r.pipeline,
-                  "--runner=" + r.runner,
-                  "--input=" + inputFile,
-                  "--output=" + outputDir));
-          args.addAll(settings.runnerArgs);
-          if (c.mode.equals(STREAMING)) {
-            if (refused.containsKey(c)) {
-              out.println("not supported: " + refused.get(c));
-              continue;
-            }
-            StreamingRun.run(
-                launcher, broker, c.target.streaming, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
-                outputDir, r, out);
-            if (r.exitCode == 2) {
-              // The command line refused the combination at start-up (a named runner limit).
-              refused.put(c, r.error);
-              skipped.add(new Skipped(r.pipeline, c.mode + " on " + r.runner, r.error));
-              out.println("not supported: " + r.error);
-              deleteTree(runDir);
-              continue;
-            }
-          } else {
-            ChildRun.run(launcher, args, runDir, outputDir, r);
-          }
-          if (r.succeeded()) {
-            r.correctness =
-                c.target.hasModel()
-                    ? Correctness.check(
-                        "streams.pipelines.Pipelines[" + r.pipeline + "]",
-                        expected.get(r.pipeline + "/" + r.mode),
-                        c.target.resultKey,
-                        expectedDeadLetters,
-                        outputDir)
-                    : Correctness.noModel();
-          }
-          runs.add(r);
-          out.println(progress(r));
-          boolean clean = r.succeeded() && r.correctness != null && !Boolean.FALSE.equals(r.correctness.equal);
-          if (clean) {
-            deleteTree(runDir); // kept only when a run failed or differs, for inspection
-          }
+        if (r.succeeded()) {
+          r.correctness =
+              c.target.hasModel()
+                  ? Correctness.check(
+                      "streams.pipelines.Pipelines[" + r.pipeline + "]",
+                      expected.get(r.pipeline + "/" + r.mode),
+                      c.target.resultKey,
+                      expectedDeadLetters,
+                      outputDir)
+                  : Correctness.noModel();
+        }
+        runs.add(r);
+        out.println(progress(r));
+        boolean clean = r.succeeded() && r.correctness != null && !Boolean.FALSE.equals(r.correctness.equal);
+        if (clean) {
+          Trees.delete(runDir); // kept only when a run failed or differs, for inspection
         }
       }
       } finally {
@@ -240,7 +234,7 @@ public final class Comparison {
         }
       }
     } finally {
-      deleteTree(work);
+      Trees.delete(work);
     }
     loadAverageEnd = Environment.loadAverage();
     summaries = Summary.of(runs);
@@ -381,26 +375,5 @@ public final class Comparison {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -18,9 +18,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import streams.cli.Engines;
+import streams.cli.EngineJvmFlags;
 import streams.pipelines.Pipelines;
 import streams.pipelines.StreamingProbe;
+import streams.harness.Correctness;
+import streams.harness.RunOrder;
+import streams.harness.Stat;
 
 /**
  * Writes a comparison to its folder: {@code report.md}, {@code report.html} (self-contained), the charts
@@ -574,14 +577,13 @@ final class ReportWriter {
     b.add(
         "JVM: `" + String.join(" ", flags).replaceAll("--add-opens=\\S+ ?", "").trim()
             + "` (plus the `--add-opens` Spark needs on Java 17); maximum heap "
-            + (flags.stream().anyMatch(f -> f.startsWith("-Xmx"))
+            + (EngineJvmFlags.setsItself(EngineJvmFlags.HEAP, flags)
                 ? gib(heap) + ", the same for every engine"
-                : "`" + Engines.EMBEDDED_ENGINE_HEAP + "` on Flink and Spark (what `scripts/run` gives the"
+                : EngineJvmFlags.describe(EngineJvmFlags.HEAP) + " (what `scripts/run` gives the"
                     + " embedded engines), " + gib(heap) + " on Direct (the JVM default, 1/4 of the memory)")
-            + (Engines.choosesJit(flags)
+            + (EngineJvmFlags.setsItself(EngineJvmFlags.JIT, flags)
                 ? ""
-                : "; JIT: `" + Engines.QUICK_JIT + "` (C1 only) on Spark batch runs, and on Flink batch runs"
-                    + " under " + (Engines.SHORT_FLINK_INPUT_BYTES >> 20) + " MiB of input, as `scripts/run`"
+                : "; JIT (C1 only): " + EngineJvmFlags.describe(EngineJvmFlags.JIT) + ", as `scripts/run`"
                     + " gives them; the JVM default otherwise")
             + ". Peak RSS counts the whole process: heap, metaspace, threads, "
             + "direct and native memory (Flink's managed memory, Netty buffers).");
@@ -698,7 +700,7 @@ final class ReportWriter {
     settings.put("conformance", c.settings.conformance);
     settings.put("launcher", c.settings.launcher);
     settings.put("runner_args", c.settings.runnerArgs);
-    settings.put("run_order", "configurations in order on odd repeats, reversed on even repeats");
+    settings.put("run_order", RunOrder.DESCRIPTION);
     root.put("settings", settings);
     root.put("input", c.input);
     Map<String, Object> machine = new LinkedHashMap<>(c.machine);
