@@ -1,11 +1,15 @@
 package streams.pipelines;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -92,13 +96,90 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
     return model != null;
   }
 
-  /** The model's answer for options given as command-line arguments (the pipeline's defaults otherwise). */
+  /**
+   * The model's answer for options given as command-line arguments (the pipeline's defaults otherwise).
+   * Without arguments the options are {@link #defaults()}: a plain-Java run of the model (scripts/bench's
+   * yardstick) then loads nothing of Beam's options machinery.
+   */
   public Optional<List<String>> expected(List<String> lines, List<String> args) {
     if (model == null) {
       return Optional.empty();
     }
-    O options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(optionsClass);
+    O options =
+        args.isEmpty()
+            ? defaults()
+            : PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(optionsClass);
     return Optional.of(model.expected(lines, options));
+  }
+
+  /**
+   * The pipeline's options at their declared defaults ({@code @Default.*} on the getters, else null, 0 or
+   * false), read from the annotations alone; setters and other methods are refused.
+   */
+  public O defaults() {
+    return optionsClass.cast(
+        Proxy.newProxyInstance(
+            optionsClass.getClassLoader(),
+            new Class<?>[] {optionsClass},
+            (proxy, method, methodArgs) -> {
+              if (method.getDeclaringClass() == Object.class) {
+                switch (method.getName()) {
+                  case "toString":
+                    return name + " defaults";
+                  case "hashCode":
+                    return System.identityHashCode(proxy);
+                  default:
+                    return proxy == methodArgs[0];
+                }
+              }
+              if (method.getParameterCount() != 0 || !method.getName().matches("(get|is)[A-Z].*")) {
+                throw new UnsupportedOperationException(method.getName() + " on the defaults of " + name);
+              }
+              return defaultValue(method);
+            }));
+  }
+
+  private static Object defaultValue(Method getter) {
+    for (Annotation a : getter.getAnnotations()) {
+      if (a instanceof Default.String d) {
+        return d.value();
+      } else if (a instanceof Default.Integer d) {
+        return d.value();
+      } else if (a instanceof Default.Long d) {
+        return d.value();
+      } else if (a instanceof Default.Boolean d) {
+        return d.value();
+      } else if (a instanceof Default.Double d) {
+        return d.value();
+      } else if (a instanceof Default.Float d) {
+        return d.value();
+      } else if (a instanceof Default.Short d) {
+        return d.value();
+      } else if (a instanceof Default.Byte d) {
+        return d.value();
+      } else if (a instanceof Default.Character d) {
+        return d.value();
+      } else if (a instanceof Default.Enum d) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Object e = java.lang.Enum.valueOf((Class) getter.getReturnType(), d.value());
+        return e;
+      } else if (a.annotationType().getEnclosingClass() == Default.class) {
+        throw new UnsupportedOperationException(
+            getter.getName() + ": a @" + a.annotationType().getSimpleName() + " default is not read here");
+      }
+    }
+    Class<?> t = getter.getReturnType();
+    if (!t.isPrimitive()) {
+      return null;
+    }
+    if (t == boolean.class) {
+      return false;
+    }
+    if (t == char.class) {
+      return '\0';
+    }
+    return t == long.class ? (Object) 0L : t == double.class ? (Object) 0.0 : t == float.class ? (Object) 0f
+        : t == short.class ? (Object) (short) 0 : t == byte.class ? (Object) (byte) 0 : (Object) 0;
   }
 
   @Override

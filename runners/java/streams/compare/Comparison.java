@@ -25,6 +25,7 @@ import streams.pipelines.Pipelines;
 import streams.cli.Engines;
 import streams.harness.ChildProcess;
 import streams.harness.Correctness;
+import streams.harness.Machine;
 import streams.harness.RunOrder;
 import streams.harness.Trees;
 
@@ -79,10 +80,10 @@ public final class Comparison {
   final Launcher launcher;
   final List<RunResult> runs = new ArrayList<>();
   final List<Skipped> skipped = new ArrayList<>();
-  final Map<String, Object> input = new LinkedHashMap<>();
-  final Map<String, Object> machine = Environment.machine();
+  InputFacts input;
+  final Machine machine = Machine.current();
   final Map<String, String> versions = Environment.versions();
-  final Map<String, Object> jvm = new LinkedHashMap<>();
+  JvmFacts jvm;
   final List<Environment.Setting> engineSettings;
   ConformanceMatrix conformance = ConformanceMatrix.none("skipped (--conformance=skip)");
   List<Summary> summaries = List.of();
@@ -101,7 +102,7 @@ public final class Comparison {
   /** Runs the comparison and writes the report; returns 0, or 1 when a run failed. */
   public int run(PrintStream out) throws IOException, InterruptedException {
     started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    loadAverageStart = Environment.loadAverage();
+    loadAverageStart = Machine.loadAverage();
     Path outDir = settings.out.toAbsolutePath();
     Files.createDirectories(outDir);
     // Read first: the baseline may be the folder this report replaces.
@@ -111,13 +112,13 @@ public final class Comparison {
     for (String f : ReportWriter.FILES) {
       Files.deleteIfExists(outDir.resolve(f));
     }
-    jvm.put("flags", launcher.jvmFlags);
-    jvm.put("max_heap_bytes", Environment.maxHeapBytes(launcher.jvmFlags));
-    jvm.put("launcher", launcher.describe());
-    jvm.put("resource_measure", ChildProcess.resourceMeasure());
-    if (launcher.jar == null) {
-      jvm.put("class_path", System.getProperty("java.class.path"));
-    }
+    jvm =
+        new JvmFacts(
+            launcher.jvmFlags,
+            Environment.maxHeapBytes(launcher.jvmFlags),
+            launcher.describe(),
+            ChildProcess.resourceMeasure(),
+            launcher.jar == null ? System.getProperty("java.class.path") : null);
 
     Path work = Files.createTempDirectory("portable-streams-compare");
     try {
@@ -125,11 +126,13 @@ public final class Comparison {
       Path inputFile = work.resolve("events.jsonl");
       out.printf(Locale.ROOT, "generating %d events (seed %d) ...%n", settings.events, settings.seed);
       EventGenerator.builder().events(settings.events).seed(settings.seed).build().writeTo(inputFile);
-      input.put("events", settings.events);
-      input.put("seed", settings.seed);
-      input.put("generator", "EventGenerator defaults: 5 s disorder, 1% late (1-20 min), 0.1% malformed");
-      input.put("bytes", Files.size(inputFile));
-      input.put("sha256", sha256(inputFile));
+      input =
+          new InputFacts(
+              settings.events,
+              settings.seed,
+              "EventGenerator defaults: 5 s disorder, 1% late (1-20 min), 0.1% malformed",
+              Files.size(inputFile),
+              sha256(inputFile));
       List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8);
       long expectedDeadLetters = Pipelines.deadLetters(lines);
 
@@ -236,7 +239,7 @@ public final class Comparison {
     } finally {
       Trees.delete(work);
     }
-    loadAverageEnd = Environment.loadAverage();
+    loadAverageEnd = Machine.loadAverage();
     summaries = Summary.of(runs);
 
     conformance = conformance(outDir, out);

@@ -30,14 +30,6 @@ import streams.harness.Stat;
  * as PNG, and {@code results.json} / {@code results.csv} with every raw figure.
  */
 final class ReportWriter {
-  private static final String RESULTS_CSV_COLUMNS =
-      "sequence,pipeline,runner,mode,repeat,exit_code,state,wall_seconds,startup_seconds,processing_seconds,"
-          + "first_result_seconds,cpu_user_seconds,cpu_system_seconds,cpu_seconds,peak_rss_bytes,events_generated,"
-          + "events_in,results_out,dead_letters,throughput_events_per_second,output_equals_model,expected_results,"
-          + "missing,unexpected,different,expected_dead_letters,written_dead_letters,resource_measure,error,"
-          + "late_dropped,late_dropped_derived,input_rate_events_per_second,latency_samples,latency_p50_ms,"
-          + "latency_p95_ms,latency_p99_ms,latency_max_ms,command";
-
   /** Every file a report writes directly in its folder. */
   static final List<String> FILES = files();
 
@@ -82,10 +74,11 @@ final class ReportWriter {
   void write(Path dir) throws IOException {
     List<String[]> charts = charts(dir);
     writeJson(dir.resolve("results.json"));
-    writeCsv(dir.resolve("results.csv"));
+    ResultsCsv.write(dir.resolve("results.csv"), c.runs, c.settings.events);
     ReportDoc doc = document(charts);
     Files.writeString(dir.resolve("report.md"), doc.toMarkdown(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("report.html"), doc.toHtml(dir), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("report.html"), HtmlPage.render(doc.title(), doc.toMarkdown(), dir), StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------------------------------------- charts
@@ -183,11 +176,11 @@ final class ReportWriter {
         String.format(
             Locale.ROOT,
             "Machine: %s cores (%s), %s memory, %s, %s. Beam %s, Flink %s, Spark %s.",
-            c.machine.get("cores"),
-            c.machine.get("cpu_model"),
-            gib((Long) c.machine.get("memory_total_bytes")),
-            c.machine.get("os"),
-            c.machine.get("java"),
+            c.machine.cores(),
+            c.machine.cpuModel(),
+            gib(c.machine.memoryTotalBytes()),
+            c.machine.os(),
+            c.machine.java(),
             c.versions.get("beam"),
             c.versions.get("flink"),
             c.versions.get("spark")));
@@ -534,9 +527,8 @@ final class ReportWriter {
   private void fairness(ReportDoc d) {
     d.heading(2, "Fairness and settings");
     int cores = Runtime.getRuntime().availableProcessors();
-    Long heap = (Long) c.jvm.get("max_heap_bytes");
-    @SuppressWarnings("unchecked")
-    List<String> flags = (List<String>) c.jvm.get("flags");
+    Long heap = c.jvm.maxHeapBytes();
+    List<String> flags = c.jvm.flags();
     List<String> b = new ArrayList<>();
     b.add(
         String.format(
@@ -545,12 +537,12 @@ final class ReportWriter {
                 + "sha256 `%s`).",
             c.settings.events,
             c.settings.seed,
-            c.input.get("generator"),
-            (Long) c.input.get("bytes"),
-            c.input.get("sha256")));
+            c.input.generator(),
+            c.input.bytes(),
+            c.input.sha256()));
     b.add(
         "Cold JVM for every run, no warm-up: each run is a new JVM started as `scripts/run` starts it ("
-            + c.jvm.get("launcher")
+            + c.jvm.launcher()
             + "). Every figure includes JIT compilation, and the processing time (what the command line "
             + "reports: `pipeline.run()` to the end) includes starting and stopping the embedded engine "
             + "(Flink mini-cluster, Spark context). This is what a user of `scripts/run` gets; a long-running "
@@ -603,7 +595,7 @@ final class ReportWriter {
             + "events / processing time; first result = job start to the first `*.jsonl` file in the output "
             + "folder (polled every 5 ms; in batch, Beam's file sink renames its files into place when the "
             + "job ends, so this is close to the processing time); CPU (user + system) and peak RSS: "
-            + c.jvm.get("resource_measure") + ".");
+            + c.jvm.resourceMeasure() + ".");
     b.add(
         c.settings.runnerArgs.isEmpty()
             ? "Engine options: each engine's defaults as the command line sets them (table below); no run was tuned."
@@ -703,7 +695,8 @@ final class ReportWriter {
     settings.put("run_order", RunOrder.DESCRIPTION);
     root.put("settings", settings);
     root.put("input", c.input);
-    Map<String, Object> machine = new LinkedHashMap<>(c.machine);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> machine = new LinkedHashMap<>(mapper().convertValue(c.machine, Map.class));
     machine.put("load_average_start", c.loadAverageStart);
     machine.put("load_average_end", c.loadAverageEnd);
     root.put("machine", machine);
@@ -733,68 +726,5 @@ final class ReportWriter {
     m.setVisibility(PropertyAccessor.FIELD, Visibility.PUBLIC_ONLY);
     m.enable(SerializationFeature.INDENT_OUTPUT);
     return m;
-  }
-
-  private void writeCsv(Path file) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(RESULTS_CSV_COLUMNS);
-      w.write('\n');
-      for (RunResult r : c.runs) {
-        Correctness.Verdict v = r.correctness;
-        List<Object> cells =
-            List.of(
-                r.sequence,
-                r.pipeline,
-                r.runner,
-                r.mode,
-                r.repeat,
-                r.exitCode,
-                r.state,
-                r.wallSeconds,
-                n(r.startupSeconds),
-                n(r.processingSeconds),
-                n(r.firstResultSeconds),
-                n(r.cpuUserSeconds),
-                n(r.cpuSystemSeconds),
-                n(r.cpuSeconds),
-                n(r.peakRssBytes),
-                c.settings.events,
-                n(r.eventsIn),
-                n(r.resultsOut),
-                n(r.deadLetters),
-                n(r.throughputEventsPerSecond),
-                v == null || v.equal == null ? "" : v.equal,
-                v == null ? "" : v.expectedResults,
-                v == null ? "" : v.missing,
-                v == null ? "" : v.unexpected,
-                v == null ? "" : v.different,
-                v == null ? "" : v.expectedDeadLetters,
-                v == null ? "" : v.actualDeadLetters,
-                r.resourceMeasure,
-                r.error == null ? "" : r.error,
-                n(r.lateDropped),
-                n(r.lateDroppedDerived),
-                n(r.inputRateEventsPerSecond),
-                n(r.latencySamples),
-                n(r.latencyP50Millis),
-                n(r.latencyP95Millis),
-                n(r.latencyP99Millis),
-                n(r.latencyMaxMillis),
-                String.join(" ", r.command));
-        w.write(cells.stream().map(x -> csv(String.valueOf(x))).collect(Collectors.joining(",")));
-        w.write('\n');
-      }
-    }
-  }
-
-  private static Object n(Object v) {
-    return v == null ? "" : v;
-  }
-
-  private static String csv(String s) {
-    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-      return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-    return s;
   }
 }
