@@ -11,6 +11,27 @@ ensure_jar() {
         -newer "$JAR" -type f -print -quit 2>/dev/null)" ]]; then
     return 0
   fi
+  build_jars
+}
+
+# scripts/bench and its yardsticks, packaged apart from the product (the build makes both jars).
+bench_jar() {
+  { compgen -G "$ROOT/target/portable-streams-*-benchmarks.jar" || true; } | head -n 1
+}
+
+# Builds both jars when the benchmarks jar is missing or older than a benchmark source (a build of the
+# product jar makes the benchmarks jar too).
+ensure_bench_jar() {
+  ensure_jar
+  local b
+  b="$(bench_jar)"
+  if [[ -n "$b" ]] && [[ -z "$(find "$ROOT/benchmarks" -newer "$b" -type f -print -quit 2>/dev/null)" ]]; then
+    return 0
+  fi
+  build_jars
+}
+
+build_jars() {
   echo "building $JAR (the first build downloads the Maven dependencies) ..." >&2
   (cd "$ROOT" && "${MVN[@]}" package -DskipTests) >&2 || { echo "error: build failed" >&2; exit 1; }
 }
@@ -29,41 +50,50 @@ runner_of() {
   echo "$runner"
 }
 
-# The heap of a run on the embedded Flink or Spark engine unless JAVA_OPTS gives -Xmx: measured at 1M events,
-# it keeps the peak RSS under 1 GiB and runs faster than the JVM default of 1/4 of the memory
-# (docs/performance.md; Engines.EMBEDDED_ENGINE_HEAP holds the same value for scripts/compare's runs).
-engine_heap() {
-  [[ "${JAVA_OPTS:-}" == *-Xmx* ]] && return 0
-  case "$(runner_of "$@" | tr '[:upper:]' '[:lower:]')" in
-    flink | spark | flinkrunner | sparkrunner) echo "-Xmx768m" ;;
+# The JVM flags of a run on an engine, from runners/resources/engine-flags.tsv: the table where the heap and JIT
+# settings of each engine are decided (streams.cli.EngineJvmFlags reads the same table for scripts/compare and
+# scripts/bench). Arguments: the kind (heap or jit), then the command line's arguments. Nothing of a kind that
+# JAVA_OPTS sets itself (heap: -Xmx; jit: -XX:TieredStopAtLevel or -XX:[+-]TieredCompilation).
+ENGINE_FLAGS_TABLE="$ROOT/runners/resources/engine-flags.tsv"
+engine_flags() {
+  local kind="$1"
+  shift
+  case "$kind" in
+    heap) [[ "${JAVA_OPTS:-}" == *-Xmx* ]] && return 0 ;;
+    jit) [[ "${JAVA_OPTS:-}" =~ Tiered(StopAtLevel|Compilation) ]] && return 0 ;;
   esac
-}
-
-# JIT flags of a batch run (file source) on an embedded engine, the rule of Engines.batchJitFlags: C1 only
-# (-XX:TieredStopAtLevel=1) for Spark, and for Flink when the input is under 32 MiB (or, generated, at most
-# 200 000 events); nothing for Direct, for streaming runs, or when JAVA_OPTS chooses the JIT tiers itself.
-# docs/performance.md (change 11) has the measurements.
-engine_jit() {
-  [[ "${JAVA_OPTS:-}" =~ Tiered(StopAtLevel|Compilation) ]] && return 0
-  local a input="" events=100000
+  local a mode=batch input="" events=100000 bytes=-1 runner
   for a in "$@"; do
     case "$a" in
-      --source=kafka | --streaming | --streaming=true) return 0 ;;
+      --source=kafka | --streaming | --streaming=true) mode=streaming ;;
       --input=*) input="${a#--input=}" ;;
       --events=*) events="${a#--events=}" ;;
     esac
   done
-  case "$(runner_of "$@" | tr '[:upper:]' '[:lower:]')" in
-    spark | sparkrunner) echo "-XX:TieredStopAtLevel=1" ;;
-    flink | flinkrunner)
-      if [[ -n "$input" ]]; then
-        [[ -f "$input" && "$(stat -c %s "$input")" -lt $((32 << 20)) ]] && echo "-XX:TieredStopAtLevel=1"
-      elif [[ "$events" =~ ^[0-9]+$ && "$events" -le 200000 ]]; then
-        echo "-XX:TieredStopAtLevel=1"
-      fi ;;
-  esac
+  runner="$(runner_of "$@" | tr '[:upper:]' '[:lower:]')"
+  runner="${runner%runner}"
+  if [[ -n "$input" ]]; then
+    events=-1
+    [[ -f "$input" ]] && bytes="$(stat -c %s "$input")"
+  fi
+  [[ "$events" =~ ^[0-9]+$ ]] || events=-1
+  local k r m max_bytes max_events flag
+  while IFS=$'\t' read -r k r m max_bytes max_events flag; do
+    [[ -z "$k" || "$k" == \#* || "$k" != "$kind" || "$r" != "$runner" ]] && continue
+    [[ "$m" == any || "$m" == "$mode" ]] || continue
+    if (( bytes >= 0 )); then
+      [[ "$max_bytes" == - ]] || (( bytes <= max_bytes )) || continue
+    elif (( events >= 0 )); then
+      [[ "$max_events" == - ]] || (( events <= max_events )) || continue
+    else
+      [[ "$max_bytes" == - && "$max_events" == - ]] || continue
+    fi
+    echo "$flag"
+  done < "$ENGINE_FLAGS_TABLE"
   return 0
 }
+engine_heap() { engine_flags heap "$@"; }
+engine_jit() { engine_flags jit "$@"; }
 
 # The jar manifest's Add-Opens as --add-opens flags, for JVMs started with -cp (the manifest applies to -jar only).
 jar_add_opens() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -17,15 +18,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import streams.generate.EventGenerator;
+import streams.cli.EngineJvmFlags;
 import streams.cli.Engines;
+import streams.harness.ChildProcess;
+import streams.harness.Correctness;
+import streams.harness.RunOrder;
+import streams.harness.Stat;
+import streams.harness.Trees;
+import streams.pipelines.Pipelines;
 
 /**
  * {@code scripts/bench [--events=N] [--pipelines=revenue,fraud] [--repeat=3] [--out=DIR]}: the cost of
@@ -75,7 +81,7 @@ public final class Bench implements Callable<Integer> {
   /** Size of the generated input. */
   private long inputBytes = -1;
 
-  static final List<String> CONFIGS = List.of("plain-java", "native-flink", "beam-flink", "beam-spark");
+  private static final Duration TIMEOUT = Duration.ofMinutes(60);
   private static final Pattern TRAILING_SECONDS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) s$");
 
   public static void main(String[] args) {
@@ -96,11 +102,86 @@ public final class Bench implements Callable<Integer> {
     public List<String> command;
   }
 
+  /** One configuration of the harness: how it starts a run of a pipeline, and which pipelines it has. */
+  private interface Configuration {
+    String name();
+
+    boolean has(String pipeline);
+
+    /** The command of one run; the run writes its results to {@code outDir}. */
+    List<String> command(String pipeline, Path input, Path outDir) throws IOException;
+  }
+
+  /** The native Flink DataStream jobs, by pipeline: the pipelines written by hand on the engine's own API. */
+  private static final Map<String, Class<?>> NATIVE_FLINK = Map.of("revenue", NativeFlinkRevenue.class, "fraud", NativeFlinkFraud.class);
+
+  private List<Configuration> configurations() {
+    return List.of(
+        configuration("plain-java", p -> true, (p, in, out) -> java(List.of(), PlainJava.class.getName(), p, in.toString(), out.toString())),
+        configuration(
+            "native-flink",
+            NATIVE_FLINK::containsKey,
+            (p, in, out) ->
+                // The same engine gets the heap and JIT flags a Beam batch run on Flink over this input gets.
+                java(
+                    EngineJvmFlags.forEngine(Engines.FLINK, false, Files.size(in), -1, ownFlags()),
+                    NATIVE_FLINK.get(p).getName(),
+                    in.toString(),
+                    out.toString(),
+                    "streaming",
+                    Integer.toString(Runtime.getRuntime().availableProcessors()))),
+        beam("beam-flink", Engines.FLINK),
+        beam("beam-spark", Engines.SPARK));
+  }
+
+  /** The project's pipeline on an engine: through scripts/run itself when started by scripts/bench. */
+  private Configuration beam(String name, Engines engine) {
+    return configuration(
+        name,
+        p -> true,
+        (p, in, out) -> {
+          List<String> args = new ArrayList<>(List.of(p, "--runner=" + engine, "--input=" + in, "--output=" + out));
+          args.addAll(beamArgs);
+          if (ROOT != null) {
+            List<String> cmd = new ArrayList<>(List.of(Paths.get(ROOT, "scripts", "run").toString()));
+            cmd.addAll(args);
+            return cmd;
+          }
+          List<String> cmd = new ArrayList<>(args);
+          cmd.add(0, "streams.cli.Cli");
+          return java(EngineJvmFlags.forRun(ownFlags(), args), cmd.toArray(new String[0]));
+        });
+  }
+
+  @FunctionalInterface
+  private interface Command {
+    List<String> of(String pipeline, Path input, Path outDir) throws IOException;
+  }
+
+  private static Configuration configuration(String name, java.util.function.Predicate<String> has, Command command) {
+    return new Configuration() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean has(String pipeline) {
+        return has.test(pipeline);
+      }
+
+      @Override
+      public List<String> command(String pipeline, Path input, Path outDir) throws IOException {
+        return command.of(pipeline, input, outDir);
+      }
+    };
+  }
+
   @Override
   public Integer call() throws Exception {
     for (String p : pipelines) {
-      if (!List.of("revenue", "completed", "fraud", "join").contains(p)) {
-        System.err.println("error: unknown pipeline '" + p + "'; allowed: revenue, completed, fraud, join");
+      if (Pipelines.find(p).isEmpty()) {
+        System.err.println("error: unknown pipeline '" + p + "'; allowed: " + String.join(", ", Pipelines.names()));
         return 2;
       }
     }
@@ -127,11 +208,11 @@ public final class Bench implements Callable<Integer> {
     }
     lines = null;
 
-    List<String[]> plan = new ArrayList<>();
+    List<Object[]> plan = new ArrayList<>(); // {pipeline, configuration}
     for (String p : pipelines) {
-      for (String c : CONFIGS) {
-        if (!c.equals("native-flink") || p.equals("revenue") || p.equals("fraud")) {
-          plan.add(new String[] {p, c});
+      for (Configuration c : configurations()) {
+        if (c.has(p)) {
+          plan.add(new Object[] {p, c});
         }
       }
     }
@@ -139,27 +220,20 @@ public final class Bench implements Callable<Integer> {
       warmUp(dir);
     }
     List<Run> runs = new ArrayList<>();
-    int total = plan.size() * repeat;
-    int seq = 0;
-    for (int rep = 1; rep <= repeat; rep++) {
-      List<String[]> order = new ArrayList<>(plan);
-      if (rep % 2 == 0) {
-        Collections.reverse(order);
-      }
-      for (String[] pc : order) {
-        seq++;
-        System.out.printf(Locale.ROOT, "[%d/%d] %s %s (repeat %d) ... ", seq, total, pc[0], pc[1], rep);
-        System.out.flush();
-        Run r = run(pc[0], pc[1], rep, input, dir.resolve("run"), expected.get(pc[0]));
-        runs.add(r);
-        System.out.printf(
-            Locale.ROOT,
-            "%s wall, %s run phase, %s MB peak RSS%s%n",
-            fmt(r.wallSeconds, "%.1f s"),
-            fmt(r.runPhaseSeconds, "%.1f s"),
-            r.peakRssBytes == null ? "?" : Long.toString(r.peakRssBytes >> 20),
-            Boolean.TRUE.equals(r.outputEqualsModel) ? ", output = model" : ", OUTPUT DIFFERS or run failed (exit " + r.exitCode + ")");
-      }
+    for (RunOrder.Slot<Object[]> slot : RunOrder.alternating(plan, repeat)) {
+      String p = (String) slot.config()[0];
+      Configuration c = (Configuration) slot.config()[1];
+      System.out.printf(Locale.ROOT, "[%d/%d] %s %s (repeat %d) ... ", slot.sequence(), slot.total(), p, c.name(), slot.repeat());
+      System.out.flush();
+      Run r = run(p, c, slot.repeat(), input, dir.resolve("run"), expected.get(p));
+      runs.add(r);
+      System.out.printf(
+          Locale.ROOT,
+          "%s wall, %s run phase, %s MB peak RSS%s%n",
+          fmt(r.wallSeconds, "%.1f s"),
+          fmt(r.runPhaseSeconds, "%.1f s"),
+          r.peakRssBytes == null ? "?" : Long.toString(r.peakRssBytes >> 20),
+          Boolean.TRUE.equals(r.outputEqualsModel) ? ", output = model" : ", OUTPUT DIFFERS or run failed (exit " + r.exitCode + ")");
     }
     Files.deleteIfExists(input);
     String report = report(runs, dir);
@@ -170,106 +244,56 @@ public final class Bench implements Callable<Integer> {
     return runs.stream().allMatch(r -> Boolean.TRUE.equals(r.outputEqualsModel)) ? 0 : 1;
   }
 
-  private Run run(String pipeline, String config, int rep, Path input, Path outDir, List<String> expected)
+  private Run run(String pipeline, Configuration config, int rep, Path input, Path outDir, List<String> expected)
       throws IOException, InterruptedException {
-    deleteTree(outDir);
+    Trees.delete(outDir);
     Files.createDirectories(outDir);
-    List<String> args = new ArrayList<>();
-    switch (config) {
-      case "plain-java":
-        args.addAll(List.of(PlainJava.class.getName(), pipeline, input.toString(), outDir.toString()));
-        break;
-      case "native-flink":
-        args.addAll(
-            List.of(
-                pipeline.equals("revenue") ? NativeFlinkRevenue.class.getName() : NativeFlinkFraud.class.getName(),
-                input.toString(),
-                outDir.toString(),
-                "streaming",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
-        break;
-      default:
-        args.addAll(
-            List.of(
-                pipeline,
-                "--runner=" + config.substring("beam-".length()),
-                "--input=" + input,
-                "--output=" + outDir));
-        args.addAll(beamArgs);
-    }
-    Path time = Files.createTempFile("bench-time", ".txt");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", time.toString()));
-    if (config.startsWith("beam-") && ROOT != null) {
-      cmd.add(Paths.get(ROOT, "scripts", "run").toString());
-    } else {
-      cmd.addAll(javaCommand());
-      if (config.equals("native-flink")) {
-        // The same engine gets the same heap as the Beam runs on it (what scripts/run gives them).
-        if (cmd.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
-          cmd.add(cmd.indexOf("-cp"), Engines.EMBEDDED_ENGINE_HEAP);
-        }
-        // ... and the same JIT flags as a Beam batch run on Flink over this input (scripts/run's rule).
-        if (!Engines.choosesJit(cmd)) {
-          cmd.addAll(cmd.indexOf("-cp"), Engines.batchJitFlags(Engines.FLINK, Files.size(input)));
-        }
-      }
-      if (config.startsWith("beam-")) {
-        cmd.add("streams.cli.Cli");
-      }
-    }
-    cmd.addAll(args);
+    List<String> cmd = config.command(pipeline, input, outDir);
     Run r = new Run();
     r.pipeline = pipeline;
-    r.config = config;
+    r.config = config.name();
     r.repeat = rep;
-    r.command = cmd.subList(5, cmd.size());
+    r.command = cmd;
     Path log = outDir.resolveSibling("run.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(60, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    r.exitCode = p.waitFor();
-    List<String> time2 = Files.readAllLines(time);
-    Files.deleteIfExists(time);
-    if (!time2.isEmpty()) {
-      String[] f = time2.get(time2.size() - 1).trim().split(" ");
-      if (f.length == 2) {
-        r.wallSeconds = Double.parseDouble(f[0]);
-        r.peakRssBytes = Long.parseLong(f[1]) * 1024;
-      }
-    }
-    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      boolean summary =
-          line.startsWith("plain-java ") || line.startsWith("native-flink-") || line.startsWith(pipeline + " on ");
-      Matcher m = TRAILING_SECONDS.matcher(line);
-      if (summary && !line.contains(": reading ") && m.find()) {
-        r.summary = line;
-        r.runPhaseSeconds = Double.parseDouble(m.group(1));
-      }
-    }
-    List<String> actual = new ArrayList<>();
-    try (Stream<Path> files = Files.list(outDir)) {
-      for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".jsonl"))::iterator) {
-        for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (!l.isEmpty()) {
-            actual.add(l);
-          }
-        }
-      }
-    }
-    Collections.sort(actual);
-    r.outputEqualsModel = r.exitCode == 0 && actual.equals(expected);
+    ChildProcess.Measured m =
+        ChildProcess.run(
+            cmd,
+            log,
+            null,
+            TIMEOUT,
+            (line, now) -> {
+              boolean summary =
+                  line.startsWith("plain-java ") || line.startsWith("native-flink-") || line.startsWith(pipeline + " on ");
+              Matcher x = TRAILING_SECONDS.matcher(line);
+              if (summary && !line.contains(": reading ") && x.find()) {
+                r.summary = line;
+                r.runPhaseSeconds = Double.parseDouble(x.group(1));
+              }
+            },
+            null);
+    r.exitCode = m.exitCode();
+    r.wallSeconds = m.wallSeconds();
+    r.peakRssBytes = m.peakRssBytes();
+    Correctness.Verdict v =
+        Correctness.check(config.name(), expected, Pipelines.named(pipeline).resultKey, -1, outDir);
+    r.outputEqualsModel = r.exitCode == 0 && Boolean.TRUE.equals(v.equal);
     return r;
   }
 
-  /** java, this JVM's flags and class path: how the configurations that are not scripts/run start. */
-  private static List<String> javaCommand() {
+  /** This JVM's flags: the configurations that start java themselves start it alike. */
+  private static List<String> ownFlags() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments();
+  }
+
+  /** java, this JVM's flags, the extra flags and class path, then the main class and its arguments. */
+  private static List<String> java(List<String> extraFlags, String... mainAndArgs) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(ownFlags());
+    cmd.addAll(extraFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(List.of(mainAndArgs));
     return cmd;
   }
 
@@ -283,28 +307,26 @@ public final class Bench implements Callable<Integer> {
     for (String engine : List.of("flink", "spark")) {
       System.out.printf(Locale.ROOT, "warm-up (untimed): %s on %s ...%n", pipelines.get(0), engine);
       Path outDir = dir.resolve("warm-up");
-      deleteTree(outDir);
+      Trees.delete(outDir);
       List<String> cmd = new ArrayList<>(List.of(Paths.get(ROOT, "scripts", "run").toString(), pipelines.get(0),
           "--runner=" + engine, "--input=" + small, "--output=" + outDir));
       cmd.addAll(beamArgs);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("warm-up.log").toFile()).start();
       p.waitFor();
-      deleteTree(outDir);
+      Trees.delete(outDir);
     }
     Files.deleteIfExists(small);
   }
 
-  /** The markdown summary: medians (min–max) per configuration, then the ratios the targets are about. */
   /** The JIT flags the engine runs got, in words. */
-  private String jitNote() {
-    if (Engines.choosesJit(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+  private static String jitNote() {
+    if (EngineJvmFlags.setsItself(EngineJvmFlags.JIT, ownFlags())) {
       return "as given to this command";
     }
-    String flinkJit = Engines.batchJitFlags(Engines.FLINK, inputBytes).isEmpty() ? "the JVM default" : Engines.QUICK_JIT;
-    return String.format(Locale.ROOT, "%s for Spark; for Flink, native and Beam, %s (input of %.1f MB; C1 only below %d MiB)",
-        Engines.QUICK_JIT, flinkJit, inputBytes / 1e6, Engines.SHORT_FLINK_INPUT_BYTES >> 20);
+    return EngineJvmFlags.describe(EngineJvmFlags.JIT) + "; native Flink as Beam on Flink";
   }
 
+  /** The markdown summary: medians (min–max) per configuration, then the ratios the targets are about. */
   String report(List<Run> runs, Path dir) {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "%n## scripts/bench --events=%d --pipelines=%s --repeat=%d%n%n", events, String.join(",", pipelines), repeat));
@@ -315,15 +337,16 @@ public final class Bench implements Callable<Integer> {
         ROOT == null ? "" : "; the Beam runs go through scripts/run (class-data sharing "
             + ("off".equals(System.getenv("PORTABLE_STREAMS_CDS")) ? "off" : "on") + ")"
             + (beamArgs.isEmpty() ? "" : ", with " + String.join(" ", beamArgs))
-            + (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.startsWith("-Xmx"))
+            + (EngineJvmFlags.setsItself(EngineJvmFlags.HEAP, ownFlags())
                 ? ""
-                : "; maximum heap of the Flink and Spark runs, native and Beam: " + Engines.EMBEDDED_ENGINE_HEAP
-                    + ", of plain Java: the JVM default")
+                : "; maximum heap of the Flink and Spark runs, native and Beam: "
+                    + EngineJvmFlags.describe(EngineJvmFlags.HEAP) + ", of plain Java: the JVM default")
             + "; JIT: " + jitNote()));
     s.append("| pipeline | configuration | output = model | wall (s) | run phase (s) | peak RSS (MB) |\n");
     s.append("| --- | --- | --- | --- | --- | --- |\n");
     for (String p : pipelines) {
-      for (String c : CONFIGS) {
+      for (Configuration conf : configurations()) {
+        String c = conf.name();
         List<Run> rs = of(runs, p, c);
         if (rs.isEmpty()) {
           continue;
@@ -392,30 +415,12 @@ public final class Bench implements Callable<Integer> {
     return summary(v, "%.2f");
   }
 
+  /** "median (min–max)" of the values, the harness's statistic; "–" when there is none. */
   static String summary(List<Double> v, String format) {
-    if (v.isEmpty()) {
-      return "–";
-    }
-    List<Double> s = new ArrayList<>(v);
-    Collections.sort(s);
-    int n = s.size();
-    double median = n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    String m = String.format(Locale.ROOT, format, median);
-    return n == 1 ? m : m + " (" + String.format(Locale.ROOT, format, s.get(0)) + "–" + String.format(Locale.ROOT, format, s.get(n - 1)) + ")";
+    return Stat.format(Stat.of(v, x -> x), format);
   }
 
   private static String fmt(Double v, String format) {
     return v == null ? "?" : String.format(Locale.ROOT, format, v);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Collections.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
-import streams.reference.CompletedModel;
-import streams.reference.FraudModel;
-import streams.reference.JoinModel;
-import streams.reference.RevenueModel;
+import streams.pipelines.Pipelines;
 
 /**
  * The plain-Java reference of the cost of portability: the reference models (single-threaded loops over
@@ -23,7 +20,7 @@ public final class PlainJava {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: PlainJava revenue|completed|fraud|join INPUT OUTPUT_DIR");
+      System.err.println("usage: PlainJava " + String.join("|", Pipelines.names()) + " INPUT OUTPUT_DIR");
       System.exit(2);
     }
     long start = System.nanoTime();
@@ -39,19 +36,10 @@ public final class PlainJava {
     System.out.printf(Locale.ROOT, "plain-java %s: %d results, %.1f s%n", args[0], results.size(), (System.nanoTime() - start) / 1e9);
   }
 
-  /** The pipeline's answer with its default options. */
+  /** The pipeline's answer with its default options: its reference model. */
   static List<String> run(String pipeline, List<String> lines) {
-    switch (pipeline) {
-      case "revenue":
-        return RevenueModel.expected(lines, 3_600_000L);
-      case "completed":
-        return CompletedModel.expected(lines);
-      case "fraud":
-        return FraudModel.expected(lines, 5, 60_000L);
-      case "join":
-        return JoinModel.expected(lines, -10_000L, 300_000L);
-      default:
-        throw new IllegalArgumentException("unknown pipeline " + pipeline + "; allowed: revenue, completed, fraud, join");
-    }
+    return Pipelines.named(pipeline)
+        .expected(lines, List.of())
+        .orElseThrow(() -> new IllegalArgumentException("pipeline " + pipeline + " has no reference model"));
   }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import streams.transforms.MetricNames;
 import streams.transforms.ParseEvents;
 import org.joda.time.Duration;
 import streams.transforms.Durations;
@@ -188,7 +189,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
 
   /** The record's value as UTF-8 text; a record without a value becomes an empty line (a dead letter). */
   static final class ValueAsTextFn extends DoFn<KafkaRecord<byte[], byte[]>, String> {
-    private final Counter afterEnd = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "records_after_end");
+    private final Counter afterEnd = Metrics.counter(MetricNames.NAMESPACE, MetricNames.RECORDS_AFTER_END);
     private final ReadEnd end;
 
     ValueAsTextFn(ReadEnd end) {

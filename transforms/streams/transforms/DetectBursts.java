@@ -78,11 +78,11 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
   /** Transactions later than allowed lateness, with the watermark they were judged against. */
   public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
 
-  public static final String LATE_DROPPED = ParseEvents.LATE_DROPPED;
+  public static final String LATE_DROPPED = MetricNames.LATE_DROPPED;
   /** Times an account without burst state got some: a new account, or one whose state had expired. */
-  public static final String STATES_CREATED = "burst_states_created";
+  public static final String STATES_CREATED = MetricNames.BURST_STATES_CREATED;
   /** Times an account's burst state was cleared by its expiry; equals {@link #STATES_CREATED} at the end. */
-  public static final String STATES_EXPIRED = "burst_states_expired";
+  public static final String STATES_EXPIRED = MetricNames.BURST_STATES_EXPIRED;
 
   private final int threshold;
   private final Duration window;
@@ -136,10 +136,10 @@ public final class DetectBursts extends PTransform<PCollection<Transaction>, PCo
     private static final Comparator<Transaction> EVENT_TIME_ORDER =
         Comparator.comparingLong(Transaction::createdAtMillis).thenComparing(Transaction::txId);
 
-    private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
-    private final Counter lateDropped = Metrics.counter(ParseEvents.METRICS_NAMESPACE, LATE_DROPPED);
-    private final Counter statesCreated = Metrics.counter(ParseEvents.METRICS_NAMESPACE, STATES_CREATED);
-    private final Counter statesExpired = Metrics.counter(ParseEvents.METRICS_NAMESPACE, STATES_EXPIRED);
+    private final Counter results = Metrics.counter(MetricNames.NAMESPACE, MetricNames.RESULTS_OUT);
+    private final Counter lateDropped = Metrics.counter(MetricNames.NAMESPACE, LATE_DROPPED);
+    private final Counter statesCreated = Metrics.counter(MetricNames.NAMESPACE, STATES_CREATED);
+    private final Counter statesExpired = Metrics.counter(MetricNames.NAMESPACE, STATES_EXPIRED);
 
     private final long threshold;
     private final long windowMillis;

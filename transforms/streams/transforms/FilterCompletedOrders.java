@@ -29,7 +29,7 @@ public final class FilterCompletedOrders extends PTransform<PCollection<Order>, 
   }
 
   static final class ToOrderMetricFn extends DoFn<Order, OrderMetric> {
-    private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
+    private final Counter results = Metrics.counter(MetricNames.NAMESPACE, MetricNames.RESULTS_OUT);
 
     @ProcessElement
     public void process(@Element Order order, OutputReceiver<OrderMetric> out) {

@@ -72,9 +72,9 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
   /** Orders and payments later than allowed lateness, with the watermark they were judged against. */
   public static final TupleTag<LateEvent> LATE = new TupleTag<LateEvent>("late") {};
 
-  public static final String LATE_DROPPED = ParseEvents.LATE_DROPPED;
-  public static final String BUFFERED = "join_buffered";
-  public static final String EXPIRED = "join_expired";
+  public static final String LATE_DROPPED = MetricNames.LATE_DROPPED;
+  public static final String BUFFERED = MetricNames.JOIN_BUFFERED;
+  public static final String EXPIRED = MetricNames.JOIN_EXPIRED;
 
   private final Duration lower;
   private final Duration upper;
@@ -198,10 +198,10 @@ public final class JoinPaymentsToOrders extends PTransform<PCollectionTuple, PCo
   }
 
   static final class IntervalJoinFn extends DoFn<KV<String, OrderOrPayment>, OrderPayment> {
-    private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
-    private final Counter lateDropped = Metrics.counter(ParseEvents.METRICS_NAMESPACE, LATE_DROPPED);
-    private final Counter buffered = Metrics.counter(ParseEvents.METRICS_NAMESPACE, BUFFERED);
-    private final Counter expired = Metrics.counter(ParseEvents.METRICS_NAMESPACE, EXPIRED);
+    private final Counter results = Metrics.counter(MetricNames.NAMESPACE, MetricNames.RESULTS_OUT);
+    private final Counter lateDropped = Metrics.counter(MetricNames.NAMESPACE, LATE_DROPPED);
+    private final Counter buffered = Metrics.counter(MetricNames.NAMESPACE, BUFFERED);
+    private final Counter expired = Metrics.counter(MetricNames.NAMESPACE, EXPIRED);
 
     private final long lowerMillis;
     private final long upperMillis;

@@ -40,10 +40,10 @@ import streams.model.Transaction;
  * otherwise, is a dead letter here ({@link #aheadOfSource}).
  */
 public final class ParseEvents extends PTransform<PCollection<String>, PCollectionTuple> {
-  public static final String METRICS_NAMESPACE = "streams";
+  public static final String METRICS_NAMESPACE = MetricNames.NAMESPACE;
 
   /** Valid events not used because later than allowed lateness (each written to the late output). */
-  public static final String LATE_DROPPED = "late_dropped";
+  public static final String LATE_DROPPED = MetricNames.LATE_DROPPED;
 
   public static final TupleTag<Order> ORDERS = new TupleTag<Order>("orders") {};
   public static final TupleTag<Payment> PAYMENTS = new TupleTag<Payment>("payments") {};
@@ -118,10 +118,10 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
   }
 
   static final class ParseFn extends DoFn<String, DeadLetter> {
-    private final Counter eventsIn = Metrics.counter(METRICS_NAMESPACE, "events_in");
-    private final Counter parsedEvents = Metrics.counter(METRICS_NAMESPACE, "events_parsed");
-    private final Counter deadLetters = Metrics.counter(METRICS_NAMESPACE, "dead_letters");
-    private final Counter notRead = Metrics.counter(METRICS_NAMESPACE, "events_not_read");
+    private final Counter eventsIn = Metrics.counter(MetricNames.NAMESPACE, MetricNames.EVENTS_IN);
+    private final Counter parsedEvents = Metrics.counter(MetricNames.NAMESPACE, MetricNames.EVENTS_PARSED);
+    private final Counter deadLetters = Metrics.counter(MetricNames.NAMESPACE, MetricNames.DEAD_LETTERS);
+    private final Counter notRead = Metrics.counter(MetricNames.NAMESPACE, MetricNames.EVENTS_NOT_READ);
     private final boolean orders;
     private final boolean payments;
     private final boolean transactions;

@@ -72,7 +72,7 @@ public final class RouteLateOrders extends PTransform<PCollection<Order>, PColle
   }
 
   static final class JudgeLatenessFn extends DoFn<KV<String, Order>, Order> {
-    private final Counter late = Metrics.counter(ParseEvents.METRICS_NAMESPACE, ParseEvents.LATE_DROPPED);
+    private final Counter late = Metrics.counter(MetricNames.NAMESPACE, MetricNames.LATE_DROPPED);
     private final long windowMillis;
     private final long latenessMillis;
 

@@ -147,7 +147,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
   }
 
   /** Saturated totals, in {@code streams}: panes whose exact total does not fit {@code DECIMAL(18,2)}. */
-  public static final String TOTALS_SATURATED = "totals_saturated";
+  public static final String TOTALS_SATURATED = MetricNames.TOTALS_SATURATED;
 
   /** 10^18 cents: 10^16, the first amount {@code DECIMAL(18,2)} cannot hold. */
   static final long CARRY = 1_000_000_000_000_000_000L;
@@ -264,9 +264,9 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
   }
 
   static final class ToUserRevenueFn extends DoFn<KV<String, CountAndSum>, UserRevenue> {
-    private final Counter results = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "results_out");
-    private final Counter emptyPanes = Metrics.counter(ParseEvents.METRICS_NAMESPACE, "empty_panes_skipped");
-    private final Counter saturated = Metrics.counter(ParseEvents.METRICS_NAMESPACE, TOTALS_SATURATED);
+    private final Counter results = Metrics.counter(MetricNames.NAMESPACE, MetricNames.RESULTS_OUT);
+    private final Counter emptyPanes = Metrics.counter(MetricNames.NAMESPACE, MetricNames.EMPTY_PANES_SKIPPED);
+    private final Counter saturated = Metrics.counter(MetricNames.NAMESPACE, TOTALS_SATURATED);
 
     @ProcessElement
     public void process(

@@ -30,6 +30,8 @@ import streams.io.KafkaSourceConfig;
 import streams.io.OutputDirs;
 import streams.io.ReadEnd;
 import streams.io.SinkConfig;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.Pipelines;
 import streams.pipelines.StreamsOptions;
 import streams.transforms.Durations;
 import streams.transforms.ParseEvents;
@@ -102,10 +104,9 @@ public final class Cli {
       return CompareCommand.run(args.subList(1, args.size()), out);
     }
     String name = args.get(0);
-    PipelineCatalog.Entry<?> entry = PipelineCatalog.PIPELINES.get(name);
+    PipelineDescriptor<?> entry = Pipelines.find(name).orElse(null);
     if (entry == null) {
-      throw new UsageException(
-          "unknown pipeline '" + name + "'; allowed: " + String.join(", ", PipelineCatalog.PIPELINES.keySet()));
+      throw new UsageException("unknown pipeline '" + name + "'; allowed: " + String.join(", ", Pipelines.names()));
     }
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
     if (rest.contains("--help") || rest.contains("-h")) {
@@ -481,7 +482,7 @@ public final class Cli {
     out.println("       scripts/compare [--pipelines=...] [--runners=...] [--events=N] [--repeat=3] [--out=DIR]");
     out.println();
     out.println("Pipelines:");
-    PipelineCatalog.PIPELINES.values()
+    Pipelines.all()
         .forEach(e -> out.printf(Locale.ROOT, "  %-10s %s%n", e.name, e.summary));
     out.println();
     out.println("Common options:");

@@ -19,6 +19,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import streams.compare.Comparison;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.Pipelines;
 
 /**
  * {@code scripts/compare [--pipelines=revenue,...] [--runners=direct,flink,spark] [--events=N] [--seed=S]
@@ -220,24 +222,19 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   /** The pipelines asked for, in the catalog; an unknown name is a usage error naming those available. */
-  private List<Comparison.Target> targets() {
+  private List<PipelineDescriptor<?>> targets() {
     List<String> names =
-        pipelines == null ? new ArrayList<>(PipelineCatalog.PIPELINES.keySet()) : new ArrayList<>(new LinkedHashSet<>(pipelines));
-    List<Comparison.Target> out = new ArrayList<>();
+        pipelines == null ? new ArrayList<>(Pipelines.names()) : new ArrayList<>(new LinkedHashSet<>(pipelines));
+    List<PipelineDescriptor<?>> out = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (String n : names) {
-      PipelineCatalog.Entry<?> e = PipelineCatalog.PIPELINES.get(n.trim());
-      if (e == null) {
-        unknown.add(n.trim());
-      } else {
-        out.add(new Comparison.Target(e.name, e.optionsClass));
-      }
+      Pipelines.find(n.trim()).ifPresentOrElse(out::add, () -> unknown.add(n.trim()));
     }
     if (!unknown.isEmpty()) {
       throw new UsageException(
           (unknown.size() == 1 ? "unknown pipeline '" + unknown.get(0) + "'" : "unknown pipelines " + unknown)
               + "; available: "
-              + String.join(", ", PipelineCatalog.PIPELINES.keySet()));
+              + String.join(", ", Pipelines.names()));
     }
     return out;
   }

@@ -40,43 +40,7 @@ public enum Engines {
    */
   public static final String SPARK_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
 
-  /**
-   * The maximum heap of a run on the embedded Flink or Spark engine, unless the user gives -Xmx (through
-   * JAVA_OPTS): measured at 1 000 000 events, it keeps the peak RSS under 1 GiB and is faster than the JVM
-   * default (a quarter of the memory), see docs/performance.md. scripts/lib.sh applies the same value.
-   */
-  public static final String EMBEDDED_ENGINE_HEAP = "-Xmx768m";
-
-  /** The JIT flag of {@link #batchJitFlags}: the client compiler only (C1), no C2 compilation threads. */
-  public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
-
-  /** A batch input under this size is a short job on Flink (about 200 000 generated events). */
-  public static final long SHORT_FLINK_INPUT_BYTES = 32L << 20;
-
-  /**
-   * The JIT flags of a batch run on an embedded engine, unless the user gives a -XX:TieredStopAtLevel or
-   * -XX:[+-]TieredCompilation (docs/performance.md, change 11, measured on 2 cores, alternating runs): with
-   * C1 only, the C2 compiler threads no longer take the cores from the job. Spark batch is faster at every
-   * size measured (1 000 events: 3.8 s run phase against 5.3-5.8 s; 1 000 000: 7.2-8.5 s against 10.3-12.8
-   * s), Flink batch below about 200 000 events (100 000: 3.6-3.9 s against 5.2-5.4 s) but not above (join at
-   * 1 000 000: 19.6-24.5 s against 15.5-16.4 s). Streaming runs keep the JVM's default. scripts/lib.sh
-   * applies the same rule to scripts/run.
-   */
-  public static List<String> batchJitFlags(Engines engine, long inputBytes) {
-    switch (engine) {
-      case SPARK:
-        return List.of(QUICK_JIT);
-      case FLINK:
-        return inputBytes >= 0 && inputBytes < SHORT_FLINK_INPUT_BYTES ? List.of(QUICK_JIT) : List.of();
-      default:
-        return List.of();
-    }
-  }
-
-  /** True when the flags already choose the JIT tiers. */
-  public static boolean choosesJit(List<String> jvmFlags) {
-    return jvmFlags.stream().anyMatch(f -> f.contains("TieredStopAtLevel") || f.contains("TieredCompilation"));
-  }
+  // The heap and JIT flags of a run on each engine: runners/resources/engine-flags.tsv (EngineJvmFlags).
 
   public final String shortName;
   public final String className;

@@ -37,7 +37,7 @@ import org.apache.flink.core.execution.JobListener;
 import org.joda.time.Duration;
 import streams.pipelines.StreamsOptions;
 import streams.transforms.Durations;
-import streams.transforms.ParseEvents;
+import streams.transforms.MetricNames;
 
 /**
  * The Beam counters of a job run by {@code scripts/run}, in Prometheus text format, while it runs:
@@ -61,7 +61,7 @@ import streams.transforms.ParseEvents;
  */
 public final class MetricsEndpoint implements AutoCloseable {
   /** The counters of the run summary: served from the start, at 0 until reported. */
-  static final List<String> SUMMARY_COUNTERS = List.of("events_in", "results_out", "dead_letters", "late_dropped");
+  static final List<String> SUMMARY_COUNTERS = MetricNames.SUMMARY;
 
   private static final MetricsEndpoint OFF = new MetricsEndpoint();
 
@@ -229,7 +229,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             snapshots.metricSnapshot(
                 CounterSnapshot.builder()
                     .name(prometheusName(name))
-                    .help("Beam counter " + ParseEvents.METRICS_NAMESPACE + "/" + name + " (attempted)")
+                    .help("Beam counter " + MetricNames.NAMESPACE + "/" + name + " (attempted)")
                     .dataPoint(
                         CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build())
                     .build()));
@@ -241,7 +241,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   /** {@code streams_<name>}; the text format adds {@code _total}. */
   static String prometheusName(String counter) {
-    return ParseEvents.METRICS_NAMESPACE + "_" + counter.replaceAll("[^A-Za-z0-9_]", "_");
+    return MetricNames.NAMESPACE + "_" + counter.replaceAll("[^A-Za-z0-9_]", "_");
   }
 
   /** The job's counters now, or the last ones seen when it answers none (it has ended or is starting). */
@@ -269,7 +269,7 @@ public final class MetricsEndpoint implements AutoCloseable {
           metrics
               .queryMetrics(
                   MetricsFilter.builder()
-                      .addNameFilter(MetricNameFilter.inNamespace(ParseEvents.METRICS_NAMESPACE))
+                      .addNameFilter(MetricNameFilter.inNamespace(MetricNames.NAMESPACE))
                       .build())
               .getCounters()) {
         values.merge(c.getName().getName(), c.getAttempted(), Long::sum);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import streams.transforms.MetricNames;
 
 /**
  * What a streaming job has done so far, seen from outside the engine, for {@code --stopWhenIdle} and the
@@ -71,7 +72,7 @@ final class Progress implements AutoCloseable {
 
     /** The job has produced something: results or dead letters written, or events counted in. */
     boolean didSomething() {
-      return outputMessages > 0 || outputFiles > 0 || counters.getOrDefault("events_in", 0L) > 0;
+      return outputMessages > 0 || outputFiles > 0 || counters.getOrDefault(MetricNames.EVENTS_IN, 0L) > 0;
     }
 
     /** Equal snapshots mean nothing happened in between. */
@@ -86,9 +87,9 @@ final class Progress implements AutoCloseable {
             String.format(
                 Locale.ROOT,
                 "%d events in, %d results out, %d dead letters, ",
-                counters.getOrDefault("events_in", 0L),
-                counters.getOrDefault("results_out", 0L),
-                counters.getOrDefault("dead_letters", 0L)));
+                counters.getOrDefault(MetricNames.EVENTS_IN, 0L),
+                counters.getOrDefault(MetricNames.RESULTS_OUT, 0L),
+                counters.getOrDefault(MetricNames.DEAD_LETTERS, 0L)));
       }
       if (inputMessages >= 0) {
         s.append(inputMessages).append(" messages on the input topics, ");

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
+import streams.pipelines.PipelineDescriptor;
 import streams.pipelines.RevenuePipeline;
 
 /**
@@ -29,8 +30,8 @@ final class RunnerLimits {
   private RunnerLimits() {}
 
   /** Throws a one-line {@link UsageException} when the engine cannot run the pipeline as asked. */
-  static void check(PipelineCatalog.Entry<?> entry, Engines engine, Pipeline pipeline) {
-    if (entry.needsEventTimeTimers && engine == Engines.SPARK && isStreaming(pipeline)) {
+  static void check(PipelineDescriptor<?> entry, Engines engine, Pipeline pipeline) {
+    if (entry.needs(PipelineDescriptor.Requirement.EVENT_TIME_TIMERS) && engine == Engines.SPARK && isStreaming(pipeline)) {
       throw new UsageException(
           entry.name
               + " needs event-time timers, which the Spark runner does not support in streaming mode"

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import streams.harness.Stat;
 
 /**
  * {@code --baseline=OLD_REPORT_DIR}: the ratio new / old of each median, per configuration present in both

@@ -27,6 +27,7 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
+import streams.harness.Stat;
 
 /**
  * Bar charts of the report, rendered headless with JFreeChart to PNG: one bar per runner and pipeline

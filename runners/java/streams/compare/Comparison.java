@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -22,11 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import streams.generate.EventGenerator;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.Pipelines;
 import streams.cli.Engines;
+import streams.harness.ChildProcess;
+import streams.harness.Correctness;
+import streams.harness.Machine;
+import streams.harness.RunOrder;
+import streams.harness.Trees;
 
 /**
  * One comparison: generates one input, runs every pipeline × runner × mode × repeat in its own JVM,
@@ -38,20 +39,9 @@ public final class Comparison {
   public static final String BATCH = "batch";
   public static final String STREAMING = "streaming";
 
-  /** A pipeline to compare: its name on the command line and its options interface. */
-  public static final class Target {
-    final String name;
-    final Class<? extends PipelineOptions> optionsClass;
-
-    public Target(String name, Class<? extends PipelineOptions> optionsClass) {
-      this.name = name;
-      this.optionsClass = optionsClass;
-    }
-  }
-
   /** What to compare and where to write it. */
   public static final class Settings {
-    public List<Target> pipelines;
+    public List<PipelineDescriptor<?>> pipelines;
     public List<Engines> runners;
     public long events;
     public long seed;
@@ -90,10 +80,10 @@ public final class Comparison {
   final Launcher launcher;
   final List<RunResult> runs = new ArrayList<>();
   final List<Skipped> skipped = new ArrayList<>();
-  final Map<String, Object> input = new LinkedHashMap<>();
-  final Map<String, Object> machine = Environment.machine();
+  InputFacts input;
+  final Machine machine = Machine.current();
   final Map<String, String> versions = Environment.versions();
-  final Map<String, Object> jvm = new LinkedHashMap<>();
+  JvmFacts jvm;
   final List<Environment.Setting> engineSettings;
   ConformanceMatrix conformance = ConformanceMatrix.none("skipped (--conformance=skip)");
   List<Summary> summaries = List.of();
@@ -112,23 +102,23 @@ public final class Comparison {
   /** Runs the comparison and writes the report; returns 0, or 1 when a run failed. */
   public int run(PrintStream out) throws IOException, InterruptedException {
     started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    loadAverageStart = Environment.loadAverage();
+    loadAverageStart = Machine.loadAverage();
     Path outDir = settings.out.toAbsolutePath();
     Files.createDirectories(outDir);
     // Read first: the baseline may be the folder this report replaces.
     JsonNode old = settings.baseline == null ? null : Baseline.read(settings.baseline);
     // An earlier report in the same folder must not leave files this one does not rewrite.
-    deleteTree(outDir.resolve("runs"));
+    Trees.delete(outDir.resolve("runs"));
     for (String f : ReportWriter.FILES) {
       Files.deleteIfExists(outDir.resolve(f));
     }
-    jvm.put("flags", launcher.jvmFlags);
-    jvm.put("max_heap_bytes", Environment.maxHeapBytes(launcher.jvmFlags));
-    jvm.put("launcher", launcher.describe());
-    jvm.put("resource_measure", ChildRun.resourceMeasure());
-    if (launcher.jar == null) {
-      jvm.put("class_path", System.getProperty("java.class.path"));
-    }
+    jvm =
+        new JvmFacts(
+            launcher.jvmFlags,
+            Environment.maxHeapBytes(launcher.jvmFlags),
+            launcher.describe(),
+            ChildProcess.resourceMeasure(),
+            launcher.jar == null ? System.getProperty("java.class.path") : null);
 
     Path work = Files.createTempDirectory("portable-streams-compare");
     try {
@@ -136,24 +126,27 @@ public final class Comparison {
       Path inputFile = work.resolve("events.jsonl");
       out.printf(Locale.ROOT, "generating %d events (seed %d) ...%n", settings.events, settings.seed);
       EventGenerator.builder().events(settings.events).seed(settings.seed).build().writeTo(inputFile);
-      input.put("events", settings.events);
-      input.put("seed", settings.seed);
-      input.put("generator", "EventGenerator defaults: 5 s disorder, 1% late (1-20 min), 0.1% malformed");
-      input.put("bytes", Files.size(inputFile));
-      input.put("sha256", sha256(inputFile));
+      input =
+          new InputFacts(
+              settings.events,
+              settings.seed,
+              "EventGenerator defaults: 5 s disorder, 1% late (1-20 min), 0.1% malformed",
+              Files.size(inputFile),
+              sha256(inputFile));
       List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8);
-      long expectedDeadLetters = ReferenceModels.deadLetters(lines);
+      long expectedDeadLetters = Pipelines.deadLetters(lines);
 
       // Per pipeline and mode: streaming runs may use other pipeline options (see StreamingRun.options).
       Map<String, List<String>> expected = new LinkedHashMap<>();
       for (Config c : configs) {
         String key = c.target.name + "/" + c.mode;
-        Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(c.target.name);
-        if (model.isPresent() && !expected.containsKey(key)) {
-          List<String> e =
-              new ArrayList<>(model.get().model.expected(lines, modelOptions(c.target, pipelineArgs(c))));
-          Collections.sort(e);
-          expected.put(key, e);
+        if (!expected.containsKey(key)) {
+          // The model gets exactly the options the runs get, and otherwise the pipeline's defaults.
+          c.target.expected(lines, pipelineArgs(c)).ifPresent(e -> {
+            List<String> sorted = new ArrayList<>(e);
+            Collections.sort(sorted);
+            expected.put(key, sorted);
+          });
         }
       }
       List<String> streamingInput =
@@ -162,80 +155,72 @@ public final class Comparison {
       StreamingRun.Broker broker = streamingInput == null ? null : broker(work, out);
       try {
 
-      int total = configs.size() * settings.repeat;
-      int seq = 0;
       Map<Config, String> refused = new HashMap<>();
-      for (int rep = 1; rep <= settings.repeat; rep++) {
-        List<Config> order = new ArrayList<>(configs);
-        if (rep % 2 == 0) {
-          Collections.reverse(order);
+      for (RunOrder.Slot<Config> slot : RunOrder.alternating(configs, settings.repeat)) {
+        Config c = slot.config();
+        int rep = slot.repeat();
+        RunResult r = new RunResult();
+        r.pipeline = c.target.name;
+        r.runner = c.runner.toString();
+        r.mode = c.mode;
+        r.repeat = rep;
+        r.sequence = slot.sequence();
+        String id = String.format(Locale.ROOT, "%s-%s-%s-r%d", r.pipeline, r.runner, r.mode, rep);
+        Path runDir = outDir.resolve("runs").resolve(id);
+        Path outputDir = runDir.resolve("output");
+        out.printf(
+            Locale.ROOT,
+            "[%d/%d] %s on %s (%s, repeat %d/%d) ... ",
+            slot.sequence(),
+            slot.total(),
+            r.pipeline,
+            r.runner,
+            r.mode,
+            rep,
+            settings.repeat);
+        out.flush();
+        List<String> args = new ArrayList<>(
+            List.of(
+                r.pipeline,
+                "--runner=" + r.runner,
+                "--input=" + inputFile,
+                "--output=" + outputDir));
+        args.addAll(settings.runnerArgs);
+        if (c.mode.equals(STREAMING)) {
+          if (refused.containsKey(c)) {
+            out.println("not supported: " + refused.get(c));
+            continue;
+          }
+          StreamingRun.run(
+              launcher, broker, c.target.streaming, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
+              outputDir, r, out);
+          if (r.exitCode == 2) {
+            // The command line refused the combination at start-up (a named runner limit).
+            refused.put(c, r.error);
+            skipped.add(new Skipped(r.pipeline, c.mode + " on " + r.runner, r.error));
+            out.println("not supported: " + r.error);
+            Trees.delete(runDir);
+            continue;
+          }
+        } else {
+          ChildRun.run(launcher, args, runDir, outputDir, r);
         }
-        for (Config c : order) {
-          seq++;
-          RunResult r = new RunResult();
-          r.pipeline = c.target.name;
-          r.runner = c.runner.toString();
-          r.mode = c.mode;
-          r.repeat = rep;
-          r.sequence = seq;
-          String id = String.format(Locale.ROOT, "%s-%s-%s-r%d", r.pipeline, r.runner, r.mode, rep);
-          Path runDir = outDir.resolve("runs").resolve(id);
-          Path outputDir = runDir.resolve("output");
-          out.printf(
-              Locale.ROOT,
-              "[%d/%d] %s on %s (%s, repeat %d/%d) ... ",
-              seq,
-              total,
-              r.pipeline,
-              r.runner,
-              r.mode,
-              rep,
-              settings.repeat);
-          out.flush();
-          List<String> args = new ArrayList<>(
-              List.of(
-                  r.pipeline,
-                  "--runner=" + r.runner,
-                  "--input=" + inputFile,
-                  "--output=" + outputDir));
-          args.addAll(settings.runnerArgs);
-          if (c.mode.equals(STREAMING)) {
-            if (refused.containsKey(c)) {
-              out.println("not supported: " + refused.get(c));
-              continue;
-            }
-            StreamingRun.run(
-                launcher, broker, id.replace('/', '-'), streamingInput, settings.rate, runArgs(c), runDir,
-                outputDir, r, out);
-            if (r.exitCode == 2) {
-              // The command line refused the combination at start-up (a named runner limit).
-              refused.put(c, r.error);
-              skipped.add(new Skipped(r.pipeline, c.mode + " on " + r.runner, r.error));
-              out.println("not supported: " + r.error);
-              deleteTree(runDir);
-              continue;
-            }
-          } else {
-            ChildRun.run(launcher, args, runDir, outputDir, r);
-          }
-          if (r.succeeded()) {
-            Optional<ReferenceModels.Entry> model = ReferenceModels.forPipeline(r.pipeline);
-            r.correctness =
-                model.isPresent()
-                    ? Correctness.check(
-                        "streams.compare.ReferenceModels[" + r.pipeline + "]",
-                        expected.get(r.pipeline + "/" + r.mode),
-                        model.get().keyFields,
-                        expectedDeadLetters,
-                        outputDir)
-                    : Correctness.noModel();
-          }
-          runs.add(r);
-          out.println(progress(r));
-          boolean clean = r.succeeded() && r.correctness != null && !Boolean.FALSE.equals(r.correctness.equal);
-          if (clean) {
-            deleteTree(runDir); // kept only when a run failed or differs, for inspection
-          }
+        if (r.succeeded()) {
+          r.correctness =
+              c.target.hasModel()
+                  ? Correctness.check(
+                      "streams.pipelines.Pipelines[" + r.pipeline + "]",
+                      expected.get(r.pipeline + "/" + r.mode),
+                      c.target.resultKey,
+                      expectedDeadLetters,
+                      outputDir)
+                  : Correctness.noModel();
+        }
+        runs.add(r);
+        out.println(progress(r));
+        boolean clean = r.succeeded() && r.correctness != null && !Boolean.FALSE.equals(r.correctness.equal);
+        if (clean) {
+          Trees.delete(runDir); // kept only when a run failed or differs, for inspection
         }
       }
       } finally {
@@ -252,9 +237,9 @@ public final class Comparison {
         }
       }
     } finally {
-      deleteTree(work);
+      Trees.delete(work);
     }
-    loadAverageEnd = Environment.loadAverage();
+    loadAverageEnd = Machine.loadAverage();
     summaries = Summary.of(runs);
 
     conformance = conformance(outDir, out);
@@ -276,11 +261,11 @@ public final class Comparison {
 
   /** A pipeline on a runner in a mode. */
   private static final class Config {
-    final Target target;
+    final PipelineDescriptor<?> target;
     final Engines runner;
     final String mode;
 
-    Config(Target target, Engines runner, String mode) {
+    Config(PipelineDescriptor<?> target, Engines runner, String mode) {
       this.target = target;
       this.runner = runner;
       this.mode = mode;
@@ -289,7 +274,7 @@ public final class Comparison {
 
   private List<Config> plan() {
     List<Config> configs = new ArrayList<>();
-    for (Target t : settings.pipelines) {
+    for (PipelineDescriptor<?> t : settings.pipelines) {
       for (String mode : settings.modes) {
         for (Engines e : settings.runners) {
           configs.add(new Config(t, e, mode));
@@ -332,12 +317,7 @@ public final class Comparison {
 
   /** The pipeline options of a configuration's runs, which its model gets too. */
   private static List<String> pipelineArgs(Config c) {
-    return c.mode.equals(STREAMING) ? StreamingRun.pipelineOptions(c.target.name) : List.of();
-  }
-
-  private static PipelineOptions modelOptions(Target t, List<String> args) {
-    // The model gets exactly the options the runs get, and otherwise the pipeline's defaults.
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(t.optionsClass);
+    return c.mode.equals(STREAMING) ? c.target.streaming.options() : List.of();
   }
 
   private static String progress(RunResult r) {
@@ -398,26 +378,5 @@ public final class Comparison {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -3,13 +3,9 @@ package streams.compare;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -22,31 +18,6 @@ import streams.cli.Engines;
 /** What the figures depend on: the machine, the versions, the JVM and each engine's settings. */
 final class Environment {
   private Environment() {}
-
-  static Map<String, Object> machine() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("cpu_model", firstValue(Paths.get("/proc/cpuinfo"), "model name"));
-    String memKb = firstValue(Paths.get("/proc/meminfo"), "MemTotal");
-    m.put("memory_total_bytes", memKb == null ? null : Long.parseLong(memKb.replaceAll("[^0-9]", "")) * 1024L);
-    m.put("os", osName());
-    m.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-    m.put(
-        "java",
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-            + System.getProperty("java.vendor") + ")");
-    m.put("java_home", System.getProperty("java.home"));
-    return m;
-  }
-
-  /** The 1-minute load average: how busy the machine was (other processes count too). */
-  static Double loadAverage() {
-    try {
-      return Double.parseDouble(Files.readString(Paths.get("/proc/loadavg")).split(" ")[0]);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
 
   /** Versions read from the artifacts themselves (the jar the runs use, or the test class path). */
   static Map<String, String> versions() {
@@ -201,31 +172,5 @@ final class Environment {
       }
     }
     return s;
-  }
-
-  private static String firstValue(Path file, String key) {
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.startsWith(key)) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException e) {
-      return null;
-    }
-    return null;
-  }
-
-  private static String osName() {
-    try {
-      for (String line : Files.readAllLines(Paths.get("/etc/os-release"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("PRETTY_NAME=")) {
-          return line.substring("PRETTY_NAME=".length()).replace("\"", "");
-        }
-      }
-    } catch (IOException e) {
-      // not Linux, or no os-release
-    }
-    return System.getProperty("os.name").toLowerCase(Locale.ROOT);
   }
 }

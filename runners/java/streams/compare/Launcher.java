@@ -1,6 +1,5 @@
 package streams.compare;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,7 +8,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import streams.cli.Engines;
+import streams.cli.EngineJvmFlags;
 
 /**
  * How a run's JVM is started. {@code jar}: {@code java <flags> -jar portable-streams.jar ...}, exactly as
@@ -62,8 +61,7 @@ final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary().toString());
     cmd.addAll(jvmFlags);
-    cmd.addAll(engineHeap(jvmFlags, cliArgs));
-    cmd.addAll(engineJit(jvmFlags, cliArgs));
+    cmd.addAll(EngineJvmFlags.forRun(jvmFlags, cliArgs)); // heap and JIT as scripts/run gives them
     if (jar != null) {
       cmd.add("-jar");
       cmd.add(jar.toString());
@@ -84,53 +82,6 @@ final class Launcher {
       out.set(cp + 1, "<class path: jvm.class_path in results.json>");
     }
     return out;
-  }
-
-  /**
-   * The embedded engines' heap, as scripts/run sets it: {@link Engines#EMBEDDED_ENGINE_HEAP} for a Flink or
-   * Spark run unless the flags already give -Xmx.
-   */
-  static List<String> engineHeap(List<String> flags, List<String> cliArgs) {
-    if (flags.stream().anyMatch(f -> f.startsWith("-Xmx"))) {
-      return List.of();
-    }
-    Engines engine;
-    try {
-      engine = Engines.fromArgs(cliArgs);
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-    return engine == Engines.DIRECT ? List.of() : List.of(Engines.EMBEDDED_ENGINE_HEAP);
-  }
-
-  /**
-   * The JIT flags scripts/run gives a batch run, {@link Engines#batchJitFlags} for the size of its {@code
-   * --input}, unless the flags already choose the JIT tiers; none for a streaming run.
-   */
-  static List<String> engineJit(List<String> flags, List<String> cliArgs) {
-    if (Engines.choosesJit(flags)) {
-      return List.of();
-    }
-    Engines engine;
-    try {
-      engine = Engines.fromArgs(cliArgs);
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-    long inputBytes = -1;
-    for (String a : cliArgs) {
-      if (a.equals("--source=kafka") || a.equals("--streaming") || a.equals("--streaming=true")) {
-        return List.of();
-      }
-      if (a.startsWith("--input=")) {
-        try {
-          inputBytes = Files.size(Paths.get(a.substring("--input=".length())));
-        } catch (IOException | RuntimeException e) {
-          inputBytes = -1;
-        }
-      }
-    }
-    return Engines.batchJitFlags(engine, inputBytes);
   }
 
   String describe() {

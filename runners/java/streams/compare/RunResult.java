@@ -1,6 +1,7 @@
 package streams.compare;
 
 import java.util.List;
+import streams.harness.Correctness;
 
 /**
  * What one run measured: one pipeline on one runner in one mode, one repeat, in its own JVM. Every figure

@@ -1,8 +1,5 @@
 package streams.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -13,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,28 +22,19 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import streams.io.OutputDirs;
-import streams.model.EventParser;
 import streams.model.Json;
-import streams.model.Order;
-import streams.model.Payment;
-import streams.model.Transaction;
 import streams.cli.KafkaReplay;
+import streams.pipelines.LatencyProbes;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.StreamingProbe;
 
 /**
  * One streaming run through the real Kafka broker. The pipeline runs as a real streaming job ({@code
  * --source=kafka --sink=kafka}, unbounded read) in its own JVM; once it has printed its start line and a
  * warm-up has passed, the input is appended to a fresh topic at the stated rate; the job ends itself when
  * nothing has changed for {@link #IDLE} ({@code --stopWhenIdle}). Then both topics are read back with the
- * broker's append times ({@code LogAppendTime}: no client clock is involved) and the latency measured:
- *
- * <ul>
- *   <li>{@code completed}: per order_id, the result's append minus the order's append;
- *   <li>{@code revenue}: per ON_TIME pane, the result's append minus the moment the stream reached the
- *       window's end plus the watermark bound (the append of the first input event whose event time is at
- *       least {@code window_end + maxOutOfOrderness}): the delay past the earliest moment the window
- *       could close;
- *   <li>{@code fraud}, {@code join}: not measured (their results wait for timers; counted and checked only).
- * </ul>
+ * broker's append times ({@code LogAppendTime}: no client clock is involved) and the latency measured by
+ * the pipeline's {@link StreamingProbe} ({@link PipelineDescriptor#streaming}).
  *
  * The input is the comparison's generated events plus one closing transaction an hour after the last event,
  * so that the watermark passes every window (no pipeline counts it: revenue and join ignore transactions,
@@ -61,29 +47,13 @@ final class StreamingRun {
   static final int PARTITIONS = 4;
   static final String CLOSING_TX_ID = "t-close";
   private static final String CLOSING_TX = "\"tx_id\":\"" + CLOSING_TX_ID + "\"";
-  /** Exact decimals: money read back is written back with its own digits (126.60 stays 126.60). */
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
-
   private StreamingRun() {}
-
-  /**
-   * Pipeline options of streaming runs. {@code revenue} uses one-minute windows: the generator covers about
-   * 25 minutes of event time per 100 000 events, so with the default hour a run of a few tens of thousands of
-   * events would have a single window, closed only by the closing event; with a minute, windows close all
-   * along the run and their latency is measured.
-   */
-  static List<String> pipelineOptions(String pipeline) {
-    return pipeline.equals("revenue") ? List.of("--window=PT1M") : List.of();
-  }
 
   /** The comparison's input plus the closing transaction. */
   static List<String> input(List<String> lines) {
     long last = Long.MIN_VALUE;
     for (String line : lines) {
-      Long t = eventTime(line);
+      Long t = LatencyProbes.eventTime(line);
       if (t != null) {
         last = Math.max(last, t);
       }
@@ -179,6 +149,7 @@ final class StreamingRun {
   static void run(
       Launcher launcher,
       Broker broker,
+      StreamingProbe probe,
       String id,
       List<String> input,
       double rate,
@@ -242,7 +213,7 @@ final class StreamingRun {
     List<ConsumerRecord<byte[], byte[]>> in = readAll(broker.bootstrapServers, inTopic);
     List<ConsumerRecord<byte[], byte[]>> results = readAll(broker.bootstrapServers, outTopic);
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(broker.bootstrapServers, deadTopic);
-    measure(r, in, results, dead, outputDir);
+    measure(r, probe, in, results, dead, outputDir);
   }
 
   private static boolean contains(Path file, String text) {
@@ -283,6 +254,7 @@ final class StreamingRun {
 
   static void measure(
       RunResult r,
+      StreamingProbe probe,
       List<ConsumerRecord<byte[], byte[]>> in,
       List<ConsumerRecord<byte[], byte[]>> results,
       List<ConsumerRecord<byte[], byte[]>> dead,
@@ -295,7 +267,7 @@ final class StreamingRun {
     if (!in.isEmpty() && !results.isEmpty()) {
       r.firstResultSeconds = Math.max(0, results.get(0).timestamp() - in.get(0).timestamp()) / 1e3;
       r.throughputEventsPerSecond = null; // the command line's events / job time includes warm-up and idle wait
-      if (r.pipeline.equals("completed")) {
+      if (probe.sustainedThroughput()) {
         // Sustained: input events over the span from the first input append to the last result append.
         // Only without windows or timers: their last results wait for the partitions to go idle.
         double span = (results.get(results.size() - 1).timestamp() - in.get(0).timestamp()) / 1e3;
@@ -305,31 +277,18 @@ final class StreamingRun {
     if (r.eventsIn == null) {
       r.eventsIn = (long) in.size(); // the runner reports no counts: what the job was given
     }
+    List<StreamingProbe.Appended> input = appended(in, true);
+    List<StreamingProbe.Appended> output = appended(results, false);
     List<String> values = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> x : results) {
-      values.add(new String(x.value(), StandardCharsets.UTF_8));
-    }
-    List<Double> latencies;
-    switch (r.pipeline) {
-      case "completed":
-        r.latencyBasis = "result append − order append, per order_id";
-        latencies = completedLatencies(in, results);
-        break;
-      case "revenue":
-        r.latencyBasis =
-            "ON_TIME pane append − append of the first event at or past window_end + "
-                + MAX_OUT_OF_ORDERNESS.toSeconds() + " s (windows closed by the closing event left out)";
-        latencies = revenueLatencies(in, results);
-        r.lateDroppedDerived = revenueUncounted(in, values);
-        values = finalRevenuePanes(values);
-        break;
-      default:
-        r.latencyBasis = "not measured (results wait for event-time timers)";
-        latencies = List.of();
-    }
+    output.forEach(x -> values.add(x.value()));
+    long bound = MAX_OUT_OF_ORDERNESS.toMillis();
+    r.latencyBasis = probe.basis(bound);
+    List<Double> latencies = probe.latencies(input, output, bound);
+    r.lateDroppedDerived = probe.uncounted(input, values);
+    List<String> answer = probe.finalAnswer(values);
     Latency.fill(r, latencies);
     Files.createDirectories(outputDir.resolve(OutputDirs.DEAD_LETTER_DIR));
-    Files.write(outputDir.resolve("results-stream.jsonl"), values, StandardCharsets.UTF_8);
+    Files.write(outputDir.resolve("results-stream.jsonl"), answer, StandardCharsets.UTF_8);
     List<String> deadValues = new ArrayList<>();
     dead.forEach(x -> deadValues.add(new String(x.value(), StandardCharsets.UTF_8)));
     Files.write(
@@ -337,131 +296,19 @@ final class StreamingRun {
         StandardCharsets.UTF_8);
   }
 
-  private static List<Double> completedLatencies(
-      List<ConsumerRecord<byte[], byte[]>> in, List<ConsumerRecord<byte[], byte[]>> results) throws IOException {
-    Map<String, Long> appended = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> rec : in) {
-      Object e = parse(new String(rec.value(), StandardCharsets.UTF_8));
-      if (e instanceof Order) {
-        appended.putIfAbsent(((Order) e).orderId(), rec.timestamp());
-      }
-    }
-    List<Double> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> rec : results) {
-      JsonNode n = JSON.readTree(rec.value());
-      Long t = appended.get(n.path("order_id").asText());
-      if (t != null) {
-        out.add((double) (rec.timestamp() - t));
-      }
-    }
-    return out;
-  }
-
-  private static List<Double> revenueLatencies(
-      List<ConsumerRecord<byte[], byte[]>> in, List<ConsumerRecord<byte[], byte[]>> results) throws IOException {
-    // The input's event-time progress: append time at which each new maximum event time was reached.
-    // The closing event is left out: windows it closes wait for the other partitions to go idle, a delay of
-    // the comparison's own making.
-    List<long[]> progress = new ArrayList<>(); // {max event time, append time}
-    long max = Long.MIN_VALUE;
-    for (ConsumerRecord<byte[], byte[]> rec : in) {
-      String line = new String(rec.value(), StandardCharsets.UTF_8);
-      Long t = eventTime(line);
-      if (t != null && t > max && !line.contains(CLOSING_TX)) {
-        max = t;
-        progress.add(new long[] {t, rec.timestamp()});
-      }
-    }
-    List<Double> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> rec : results) {
-      JsonNode n = JSON.readTree(rec.value());
-      if (!"ON_TIME".equals(n.path("timing").asText())) {
-        continue;
-      }
-      long closes = java.time.Instant.parse(n.path("window_end").asText()).toEpochMilli() + MAX_OUT_OF_ORDERNESS.toMillis();
-      Long reached = firstReaching(progress, closes);
-      if (reached != null) {
-        out.add((double) (rec.timestamp() - reached));
-      }
-    }
-    return out;
-  }
-
-  private static Long firstReaching(List<long[]> progress, long eventTime) {
-    int lo = 0;
-    int hi = progress.size() - 1;
-    Long found = null;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (progress.get(mid)[0] >= eventTime) {
-        found = progress.get(mid)[1];
-        hi = mid - 1;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return found;
-  }
-
-  /** Valid orders of the input minus the orders counted in the last pane of every (user, window). */
-  private static long revenueUncounted(List<ConsumerRecord<byte[], byte[]>> in, List<String> values)
-      throws IOException {
-    long orders = 0;
-    for (ConsumerRecord<byte[], byte[]> rec : in) {
-      if (parse(new String(rec.value(), StandardCharsets.UTF_8)) instanceof Order) {
-        orders++;
-      }
-    }
-    long counted = 0;
-    for (String v : finalRevenuePanes(values)) {
-      counted += JSON.readTree(v).path("order_count").asLong();
-    }
-    return orders - counted;
-  }
-
   /**
-   * The last pane of each (user, window), written as the batch result is (ON_TIME, pane 0, final): the
-   * streaming answer a consumer upserting by key ends up with, comparable with the batch model.
+   * The records as the probe sees them; the closing event is left out of the input: windows it closes wait
+   * for the other partitions to go idle, a delay of the comparison's own making.
    */
-  static List<String> finalRevenuePanes(List<String> values) throws IOException {
-    Map<String, ObjectNode> last = new LinkedHashMap<>();
-    for (String v : values) {
-      ObjectNode n = (ObjectNode) JSON.readTree(v);
-      String key = n.path("user_id").asText() + "|" + n.path("window_start").asText();
-      ObjectNode seen = last.get(key);
-      if (seen == null || seen.path("pane_index").asLong() < n.path("pane_index").asLong()) {
-        last.put(key, n);
+  private static List<StreamingProbe.Appended> appended(
+      List<ConsumerRecord<byte[], byte[]>> records, boolean input) {
+    List<StreamingProbe.Appended> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> x : records) {
+      String value = new String(x.value(), StandardCharsets.UTF_8);
+      if (!input || !value.contains(CLOSING_TX)) {
+        out.add(new StreamingProbe.Appended(value, x.timestamp()));
       }
     }
-    List<String> out = new ArrayList<>();
-    for (ObjectNode n : last.values()) {
-      n.put("timing", "ON_TIME");
-      n.put("pane_index", 0);
-      n.put("is_final", true);
-      out.add(JSON.writeValueAsString(n));
-    }
     return out;
-  }
-
-  private static Object parse(String line) {
-    try {
-      return EventParser.parse(line);
-    } catch (EventParser.BadEventException e) {
-      return null;
-    }
-  }
-
-  static Long eventTime(String line) {
-    Object e = parse(line);
-    if (e instanceof Order) {
-      return ((Order) e).createdAtMillis();
-    }
-    if (e instanceof Payment) {
-      return ((Payment) e).paidAtMillis();
-    }
-    if (e instanceof Transaction) {
-      return ((Transaction) e).createdAtMillis();
-    }
-    return null;
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import streams.harness.Stat;
 
 /** One configuration (pipeline × runner × mode) over its repeats: medians and spread of every figure. */
 public final class Summary {

@@ -19,6 +19,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import streams.pipelines.PipelineDescriptor;
+import streams.pipelines.Pipelines;
 
 /**
  * The start-up refusal of pipelines with event-time timers on Spark in streaming mode: one line naming the
@@ -59,8 +61,8 @@ public class RunnerLimitsTest {
 
   @Test
   public void statelessPipelinesAndOtherRunnersAreNotRefused() throws Exception {
-    PipelineCatalog.Entry<?> completed = PipelineCatalog.PIPELINES.get("completed");
-    PipelineCatalog.Entry<?> fraud = PipelineCatalog.PIPELINES.get("fraud");
+    PipelineDescriptor<?> completed = Pipelines.named("completed");
+    PipelineDescriptor<?> fraud = Pipelines.named("fraud");
     PipelineOptions streaming =
         PipelineOptionsFactory.fromArgs("--streaming").create();
     Pipeline p = Pipeline.create(streaming);

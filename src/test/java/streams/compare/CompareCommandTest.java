@@ -27,6 +27,7 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import streams.cli.CompareCommand;
+import streams.harness.Correctness;
 
 /**
  * The comparison report on a tiny run: {@code revenue} on Flink and Spark, 300 events, one repeat, each

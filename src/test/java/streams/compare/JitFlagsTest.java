@@ -1,43 +1,36 @@
 package streams.compare;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import streams.cli.Engines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import streams.cli.EngineJvmFlags;
 
 /**
- * The JIT rule of batch runs (C1 only for Spark, and for Flink under 32 MiB of input) is the same in
- * {@link Engines#batchJitFlags}, in scripts/compare's {@link Launcher} and in scripts/lib.sh (scripts/run).
+ * The heap and JIT flags of a run are decided in one table (runners/resources/engine-flags.tsv): Java's
+ * reader ({@link EngineJvmFlags}, scripts/compare and scripts/bench) and scripts/lib.sh's (scripts/run)
+ * give the same flags for the same command line.
  */
-public class JitFlagsTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class JitFlagsTest {
+  private static final String HEAP = "-Xmx768m";
+  private static final String C1 = "-XX:TieredStopAtLevel=1";
 
-  private static final List<String> QUICK = List.of(Engines.QUICK_JIT);
-
-  @Test
-  public void javaRule() {
-    assertEquals(QUICK, Engines.batchJitFlags(Engines.SPARK, 1L << 40));
-    assertEquals(QUICK, Engines.batchJitFlags(Engines.FLINK, 1_000));
-    assertEquals(List.of(), Engines.batchJitFlags(Engines.FLINK, Engines.SHORT_FLINK_INPUT_BYTES));
-    assertEquals(List.of(), Engines.batchJitFlags(Engines.FLINK, -1));
-    assertEquals(List.of(), Engines.batchJitFlags(Engines.DIRECT, 1_000));
-  }
+  @TempDir static Path tmp;
 
   @Test
-  public void launcherAndScriptAgree() throws Exception {
-    Path small = TMP.newFile("small.jsonl").toPath();
+  void javaAndScriptReadTheTableAlike() throws Exception {
+    Path small = tmp.resolve("small.jsonl");
     Files.write(small, new byte[1_000]);
-    Path large = TMP.newFile("large.jsonl").toPath();
-    try (var f = new java.io.RandomAccessFile(large.toFile(), "rw")) {
-      f.setLength(Engines.SHORT_FLINK_INPUT_BYTES + 1);
+    Path large = tmp.resolve("large.jsonl");
+    try (RandomAccessFile f = new RandomAccessFile(large.toFile(), "rw")) {
+      f.setLength(32L << 20);
     }
     String[][] cases = {
       {"revenue", "--runner=flink", "--input=" + small},
@@ -47,26 +40,39 @@ public class JitFlagsTest {
       {"revenue", "--runner=flink", "--source=kafka"},
       {"revenue", "--runner=spark", "--source=kafka"},
       {"revenue", "--input=" + small},
+      {"revenue", "--runner=FlinkRunner", "--events=200000"},
+      {"revenue", "--runner=flink", "--events=200001"},
+      {"revenue", "--runner=flink", "--input=" + tmp.resolve("missing.jsonl")},
     };
-    String[] expected = {Engines.QUICK_JIT, "", Engines.QUICK_JIT, "", "", "", Engines.QUICK_JIT};
+    String[] expected = {
+      HEAP + " " + C1, HEAP, HEAP + " " + C1, "", HEAP, HEAP, HEAP + " " + C1, HEAP + " " + C1, HEAP, HEAP
+    };
     for (int i = 0; i < cases.length; i++) {
       List<String> args = List.of(cases[i]);
-      assertEquals(String.join(" ", args), expected[i], String.join(" ", Launcher.engineJit(List.of(), args)));
-      assertEquals(String.join(" ", args), expected[i], script(args));
+      assertEquals(expected[i], String.join(" ", EngineJvmFlags.forRun(List.of(), args)), String.join(" ", args));
+      assertEquals(expected[i], script(args), "scripts/lib.sh: " + String.join(" ", args));
     }
-    // The user's own choice wins.
-    assertEquals(List.of(), Launcher.engineJit(List.of("-XX:TieredStopAtLevel=4"), List.of(cases[2])));
   }
 
-  /** What scripts/lib.sh's engine_jit prints for these arguments. */
+  @Test
+  void theUsersOwnChoiceWins() {
+    List<String> spark = List.of("revenue", "--runner=spark");
+    assertEquals(List.of(HEAP), EngineJvmFlags.forRun(List.of("-XX:TieredStopAtLevel=4"), spark));
+    assertEquals(List.of(C1), EngineJvmFlags.forRun(List.of("-Xmx2g"), spark));
+    assertEquals(List.of(), EngineJvmFlags.forRun(List.of("-Xmx2g", "-XX:-TieredCompilation"), spark));
+  }
+
+  /** What scripts/lib.sh's engine_heap and engine_jit print for these arguments, on one line. */
   private static String script(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("bash", "-c", "source scripts/lib.sh && engine_jit \"$@\"", "jit"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("bash", "-c", "source scripts/lib.sh && echo $(engine_heap \"$@\") $(engine_jit \"$@\")", "flags"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("JAVA_OPTS");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertEquals("engine_jit exit code", 0, p.waitFor());
+    assertEquals(0, p.waitFor(), "exit code of the script");
     return out;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.Test;
+import streams.pipelines.LatencyProbes;
 
 public class LatencyTest {
   @Test
@@ -41,7 +42,7 @@ public class LatencyTest {
     assertEquals(
         List.of(
             "{\"user_id\":\"u-1\",\"window_start\":\"2026-01-15T00:00:00.000Z\",\"window_end\":\"2026-01-15T01:00:00.000Z\",\"order_count\":2,\"total_amount\":21.00,\"timing\":\"ON_TIME\",\"pane_index\":0,\"is_final\":true}"),
-        StreamingRun.finalRevenuePanes(panes));
+        LatencyProbes.REVENUE.finalAnswer(panes));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package streams.compare;
+package streams.harness;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** Median and spread (min–max) of one figure over the repeats of a configuration. */
+/**
+ * Median and spread (min–max) of one figure over the repeats of a configuration: the one statistic of
+ * {@code scripts/compare} and {@code scripts/bench}.
+ */
 public final class Stat {
   public final double median;
   public final double min;
@@ -22,7 +25,7 @@ public final class Stat {
   }
 
   /** The statistic of a figure over runs, ignoring runs that lack it; null when none has it. */
-  static <T> Stat of(List<T> runs, Function<T, ? extends Number> figure) {
+  public static <T> Stat of(List<T> runs, Function<T, ? extends Number> figure) {
     List<Double> values = new ArrayList<>();
     for (T r : runs) {
       Number v = figure.apply(r);
@@ -40,7 +43,7 @@ public final class Stat {
   }
 
   /** "12.3 (11.9–13.0)", or the median alone for a single value. */
-  String format(String pattern) {
+  public String format(String pattern) {
     String m = String.format(Locale.ROOT, pattern, median);
     if (n == 1 || Objects.equals(String.format(Locale.ROOT, pattern, min), String.format(Locale.ROOT, pattern, max))) {
       return m;
@@ -48,7 +51,7 @@ public final class Stat {
     return m + " (" + String.format(Locale.ROOT, pattern, min) + "–" + String.format(Locale.ROOT, pattern, max) + ")";
   }
 
-  static String format(Stat s, String pattern) {
+  public static String format(Stat s, String pattern) {
     return s == null ? "–" : s.format(pattern);
   }
 }

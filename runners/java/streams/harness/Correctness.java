@@ -1,4 +1,4 @@
-package streams.compare;
+package streams.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,14 +17,15 @@ import java.util.Map;
 import streams.io.OutputDirs;
 
 /**
+ * The check of a run against its reference model, for {@code scripts/compare} and {@code scripts/bench}.
  * Compares what a run wrote ({@code DIR/*.jsonl}, {@code DIR/dead-letter/*.jsonl}) with the reference
  * model's expected lines, as multisets of exact lines. A result whose key (e.g. user and window) is both
  * expected and written, but with other values, counts as <em>different</em>; the rest are <em>missing</em>
  * (expected, not written) or <em>unexpected</em> (written, not expected).
  */
-final class Correctness {
+public final class Correctness {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final int EXAMPLES = 3;
+  public static final int EXAMPLES = 3;
 
   /** The verdict of one run. */
   public static final class Verdict {
@@ -44,17 +45,18 @@ final class Correctness {
 
   private Correctness() {}
 
-  static Verdict noModel() {
+  public static Verdict noModel() {
     Verdict v = new Verdict();
-    v.model = "none registered (streams.compare.ReferenceModels)";
+    v.model = "none registered (streams.pipelines.Pipelines)";
     return v;
   }
 
   /**
    * @param expected the model's result lines, sorted
    * @param keyFields the JSON fields that identify one result
+   * @param expectedDeadLetters the lines the parser rejects, or -1 when the run writes no dead letters
    */
-  static Verdict check(
+  public static Verdict check(
       String model, List<String> expected, List<String> keyFields, long expectedDeadLetters, Path outputDir)
       throws IOException {
     Verdict v = new Verdict();
@@ -63,7 +65,8 @@ final class Correctness {
     v.expectedResults = expected.size();
     v.actualResults = actual.size();
     v.expectedDeadLetters = expectedDeadLetters;
-    v.actualDeadLetters = jsonLines(outputDir.resolve(OutputDirs.DEAD_LETTER_DIR)).size();
+    v.actualDeadLetters =
+        expectedDeadLetters < 0 ? -1 : jsonLines(outputDir.resolve(OutputDirs.DEAD_LETTER_DIR)).size();
 
     List<String> missing = new ArrayList<>();
     List<String> unexpected = new ArrayList<>();
@@ -133,7 +136,7 @@ final class Correctness {
   }
 
   /** Every non-empty line of {@code dir/*.jsonl}, sorted; empty when the folder does not exist. */
-  static List<String> jsonLines(Path dir) throws IOException {
+  public static List<String> jsonLines(Path dir) throws IOException {
     List<String> lines = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return lines;
