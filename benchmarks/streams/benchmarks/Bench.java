@@ -85,7 +85,20 @@ public final class Bench implements Callable<Integer> {
   private static final Pattern TRAILING_SECONDS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) s$");
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Bench()).execute(args));
+    // --mode=streaming: the Kafka benchmark (streams.benchmarks.streaming); --mode=batch or none: this one.
+    List<String> rest = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("--mode=streaming")) {
+        streams.benchmarks.streaming.StreamingBench.main(args);
+        return;
+      } else if (a.startsWith("--mode") && !a.equals("--mode=batch")) {
+        System.err.println("error: " + a + " is not allowed; allowed: --mode=batch (default), --mode=streaming");
+        System.exit(2);
+      } else if (!a.equals("--mode=batch")) {
+        rest.add(a);
+      }
+    }
+    System.exit(new CommandLine(new Bench()).execute(rest.toArray(new String[0])));
   }
 
   /** One measured run. */

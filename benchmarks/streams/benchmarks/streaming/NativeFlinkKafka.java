@@ -1,0 +1,352 @@
+package streams.benchmarks.streaming;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import streams.model.EventParser;
+import streams.model.Json;
+import streams.model.Order;
+import streams.model.OrderMetric;
+import streams.model.UserRevenue;
+
+/**
+ * Yardstick, not product: {@code completed} and {@code revenue} written by hand on Flink's DataStream API,
+ * Kafka to Kafka, to measure what Beam's portability costs on the same engine in streaming. Same event
+ * contract (the project's {@link EventParser}, exact cents), same watermark rule as the Beam Kafka source
+ * ({@code streams.io.EventTimePolicy}: per partition, the highest event time read minus {@code
+ * maxOutOfOrderness}, a partition quiet for {@code idleTimeout} stops holding the watermark back; Flink's
+ * {@code forBoundedOutOfOrderness} emits that bound minus 1 ms, which is the same rule, as a Flink watermark
+ * {@code W} means "no element at or before W" and a Beam one "no element before W"), same result lines and
+ * Kafka keys as the pipelines' Kafka sink.
+ *
+ * <p>The read is the equivalent of {@code --readMode=toEnd}: each partition is read from the start to the
+ * end offset it has when the job starts, then the source ends, the final watermark closes every window and
+ * the job finishes by itself. What the yardstick leaves out: dead letters (invalid lines are skipped, not
+ * written) and the far-future check ({@code --maxEventTimeJump}); neither occurs in generated input
+ * without malformed lines, and both cost the Beam pipelines a little.
+ *
+ * <p>{@code java -cp target/portable-streams.jar streams.benchmarks.streaming.NativeFlinkKafka
+ * --pipeline=completed|revenue --bootstrapServers=H:P --topic=IN --outputTopic=OUT [--groupId=G]
+ * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M] [--readMode=toEnd|unbounded]}
+ */
+@Command(
+    name = "NativeFlinkKafka",
+    mixinStandardHelpOptions = true,
+    description = "A hand-written Flink DataStream job, Kafka to Kafka: completed or revenue.")
+public final class NativeFlinkKafka implements Callable<Integer> {
+  @Option(names = "--pipeline", required = true, description = "completed or revenue.")
+  String pipeline;
+
+  @Option(names = "--bootstrapServers", required = true)
+  String bootstrapServers;
+
+  @Option(names = "--topic", required = true, description = "Input topic (the generated events).")
+  String topic;
+
+  @Option(names = "--outputTopic", required = true)
+  String outputTopic;
+
+  @Option(names = "--groupId", description = "Consumer group (default native-flink.<pipeline>.<topic>).")
+  String groupId;
+
+  @Option(names = "--parallelism", description = "Default: the number of cores.")
+  int parallelism = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--window", defaultValue = "PT1H", description = "revenue: tumbling window, ISO-8601.")
+  String window;
+
+  @Option(names = "--allowedLateness", defaultValue = "PT10M", description = "revenue: ISO-8601.")
+  String allowedLateness;
+
+  @Option(names = "--maxOutOfOrderness", defaultValue = "PT5S")
+  String maxOutOfOrderness;
+
+  @Option(names = "--idleTimeout", defaultValue = "PT10S")
+  String idleTimeout;
+
+  @Option(
+      names = "--readMode",
+      defaultValue = "toEnd",
+      description = "toEnd (read what the topic holds at start, then finish) or unbounded.")
+  String readMode;
+
+  @Option(names = "--objectReuse", description = "Flink's object reuse (default off, as Beam's runner).")
+  boolean objectReuse;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new NativeFlinkKafka()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!List.of("completed", "revenue").contains(pipeline)) {
+      System.err.println("error: --pipeline=" + pipeline + " is not a native streaming job; allowed: completed, revenue");
+      return 2;
+    }
+    if (!List.of("toEnd", "unbounded").contains(readMode)) {
+      System.err.println("error: --readMode=" + readMode + " is not allowed; allowed: toEnd, unbounded");
+      return 2;
+    }
+    Duration windowSize;
+    Duration lateness;
+    Duration outOfOrderness;
+    Duration idle;
+    try {
+      windowSize = Duration.parse(window);
+      lateness = Duration.parse(allowedLateness);
+      outOfOrderness = Duration.parse(maxOutOfOrderness);
+      idle = Duration.parse(idleTimeout);
+    } catch (DateTimeParseException e) {
+      System.err.println("error: a duration is not ISO-8601 (e.g. PT1H, PT5S): " + e.getParsedString());
+      return 2;
+    }
+    if (parallelism < 1 || windowSize.isNegative() || windowSize.isZero() || lateness.isNegative()) {
+      System.err.println("error: --parallelism and --window must be positive, --allowedLateness not negative");
+      return 2;
+    }
+    long start = System.nanoTime();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(parallelism);
+    ExecutionConfig config = env.getConfig();
+    if (objectReuse) {
+      config.enableObjectReuse();
+    }
+
+    var source = KafkaSource.<Object>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId != null ? groupId : "native-flink." + pipeline + "." + topic)
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setProperty("isolation.level", "read_committed");
+    if (readMode.equals("toEnd")) {
+      source.setBounded(OffsetsInitializer.latest());
+    }
+    KafkaSink<Tuple2<String, String>> sink =
+        KafkaSink.<Tuple2<String, String>>builder()
+            .setBootstrapServers(bootstrapServers)
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .setRecordSerializer(new KeyValueSerializer(outputTopic))
+            .build();
+
+    if (pipeline.equals("completed")) {
+      source.setValueOnlyDeserializer(new ParseCompleted());
+      DataStream<Tuple2<String, String>> metrics =
+          env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
+              .map(o -> Tuple2.of((String) ((Tuple3<?, ?, ?>) o).f0, (String) ((Tuple3<?, ?, ?>) o).f2))
+              .returns(Types.TUPLE(Types.STRING, Types.STRING))
+              .name("AsKeyValue");
+      metrics.sinkTo(sink).name("WriteKafka");
+    } else {
+      source.setValueOnlyDeserializer(new ParseOrders());
+      env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
+          .map(o -> (Tuple3<String, Long, Long>) (Object) o)
+          .returns(Types.TUPLE(Types.STRING, Types.LONG, Types.LONG))
+          .name("AsOrder")
+          .keyBy(o -> o.f0)
+          .window(TumblingEventTimeWindows.of(windowSize))
+          .allowedLateness(lateness)
+          .aggregate(new CountAndSum(), new ToRevenuePane(lateness.isZero()))
+          .name("SumRevenuePerUser")
+          .sinkTo(sink)
+          .name("WriteKafka");
+    }
+    env.execute("native-flink-kafka-" + pipeline);
+    System.out.printf(
+        Locale.ROOT,
+        "native-flink-kafka-%s (parallelism %d): %.1f s%n",
+        pipeline,
+        parallelism,
+        (System.nanoTime() - start) / 1e9);
+    return 0;
+  }
+
+  /**
+   * Event time: the parsed event's own time (the deserializer puts it in the record); watermark per
+   * partition: highest event time minus the bound; idleness after {@code idle} without records.
+   */
+  private static WatermarkStrategy<Object> watermarks(Duration outOfOrderness, Duration idle) {
+    return WatermarkStrategy.forBoundedOutOfOrderness(outOfOrderness)
+        .withTimestampAssigner(
+            (o, recordTs) -> (Long) ((Tuple3<?, ?, ?>) o).f1)
+        .withIdleness(idle);
+  }
+
+  /** Parses a value once; keeps orders as {@code (user_id, created_at, cents)}. */
+  static final class ParseOrders implements DeserializationSchema<Object> {
+    @Override
+    public Object deserialize(byte[] message) {
+      throw new UnsupportedOperationException("the collector form is used");
+    }
+
+    @Override
+    public void deserialize(byte[] message, Collector<Object> out) {
+      Object e = parse(message);
+      if (e instanceof Order) {
+        Order o = (Order) e;
+        out.collect(Tuple3.of(o.getUserId(), o.getCreatedAtMillis(), o.getAmountCents()));
+      }
+    }
+
+    @Override
+    public boolean isEndOfStream(Object next) {
+      return false;
+    }
+
+    @Override
+    public TypeInformation<Object> getProducedType() {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      TypeInformation<Object> t = (TypeInformation) Types.TUPLE(Types.STRING, Types.LONG, Types.LONG);
+      return t;
+    }
+  }
+
+  /**
+   * Parses a value once; keeps COMPLETED orders as {@code (key, created_at, json)}.
+   */
+  static final class ParseCompleted implements DeserializationSchema<Object> {
+    @Override
+    public Object deserialize(byte[] message) {
+      throw new UnsupportedOperationException("the collector form is used");
+    }
+
+    @Override
+    public void deserialize(byte[] message, Collector<Object> out) {
+      Object e = parse(message);
+      if (e instanceof Order && ((Order) e).getStatus() == Order.Status.COMPLETED) {
+        Order o = (Order) e;
+        String key = "{\"order_id\":" + Json.MAPPER.valueToTree(o.getOrderId()).toString() + "}";
+        out.collect(Tuple3.of(key, o.getCreatedAtMillis(), OrderMetric.of(o).toJson()));
+      }
+    }
+
+    @Override
+    public boolean isEndOfStream(Object next) {
+      return false;
+    }
+
+    @Override
+    public TypeInformation<Object> getProducedType() {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      TypeInformation<Object> t = (TypeInformation) Types.TUPLE(Types.STRING, Types.LONG, Types.STRING);
+      return t;
+    }
+  }
+
+  private static Object parse(byte[] message) {
+    if (message == null) {
+      return null;
+    }
+    try {
+      return EventParser.parse(new String(message, StandardCharsets.UTF_8));
+    } catch (EventParser.BadEventException ignored) {
+      return null; // a dead letter in the Beam pipelines; the yardstick skips it
+    }
+  }
+
+  /** Count and exact cents. */
+  static final class CountAndSum
+      implements AggregateFunction<Tuple3<String, Long, Long>, Tuple2<Long, Long>, Tuple2<Long, Long>> {
+    @Override
+    public Tuple2<Long, Long> createAccumulator() {
+      return Tuple2.of(0L, 0L);
+    }
+
+    @Override
+    public Tuple2<Long, Long> add(Tuple3<String, Long, Long> o, Tuple2<Long, Long> acc) {
+      acc.f0 += 1;
+      acc.f1 += o.f2;
+      return acc;
+    }
+
+    @Override
+    public Tuple2<Long, Long> getResult(Tuple2<Long, Long> acc) {
+      return acc;
+    }
+
+    @Override
+    public Tuple2<Long, Long> merge(Tuple2<Long, Long> a, Tuple2<Long, Long> b) {
+      return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+    }
+  }
+
+  /**
+   * One pane per firing, as the pipeline's {@code final} mode: the first at the watermark ({@code ON_TIME},
+   * pane 0), then one {@code LATE} pane (accumulated) per late order within the allowed lateness.
+   */
+  static final class ToRevenuePane
+      extends ProcessWindowFunction<Tuple2<Long, Long>, Tuple2<String, String>, String, TimeWindow> {
+    private final boolean noLateness;
+    private final ValueStateDescriptor<Long> panes = new ValueStateDescriptor<>("panes", Types.LONG);
+
+    ToRevenuePane(boolean noLateness) {
+      this.noLateness = noLateness;
+    }
+
+    @Override
+    public void process(
+        String user, Context ctx, Iterable<Tuple2<Long, Long>> in, Collector<Tuple2<String, String>> out)
+        throws Exception {
+      Tuple2<Long, Long> acc = in.iterator().next();
+      TimeWindow w = ctx.window();
+      ValueState<Long> count = ctx.windowState().getState(panes);
+      long pane = count.value() == null ? 0 : count.value();
+      count.update(pane + 1);
+      String json =
+          new UserRevenue(user, w.getStart(), w.getEnd(), acc.f0, acc.f1, pane == 0 ? "ON_TIME" : "LATE", pane, noLateness)
+              .toJson();
+      String key =
+          "{\"user_id\":" + Json.MAPPER.valueToTree(user).toString() + ",\"window_start\":\""
+              + Json.instant(w.getStart()) + "\"}";
+      out.collect(Tuple2.of(key, json));
+    }
+
+    @Override
+    public void clear(Context ctx) throws Exception {
+      ctx.windowState().getState(panes).clear();
+    }
+  }
+
+  /** {@code (key, json)} to a UTF-8 record of the output topic. */
+  static final class KeyValueSerializer implements KafkaRecordSerializationSchema<Tuple2<String, String>> {
+    private final String topic;
+
+    KeyValueSerializer(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        Tuple2<String, String> kv, KafkaSinkContext context, Long timestamp) {
+      return new ProducerRecord<>(
+          topic, kv.f0 == null ? null : kv.f0.getBytes(StandardCharsets.UTF_8), kv.f1.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}
