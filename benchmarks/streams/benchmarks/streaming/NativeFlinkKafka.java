@@ -55,7 +55,11 @@ import streams.model.UserRevenue;
  *
  * <p>{@code java -cp target/portable-streams.jar streams.benchmarks.streaming.NativeFlinkKafka
  * --pipeline=completed|revenue --bootstrapServers=H:P --topic=IN --outputTopic=OUT [--groupId=G]
- * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M] [--readMode=toEnd|unbounded]}
+ * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M] [--readMode=toEnd|unbounded]
+ * [--checkpointingInterval=5000] [--stateBackend=hashmap|rocksdb] [--objectReuse]}
+ *
+ * <p>Checkpoints as the project's Flink runs of a Kafka source have them by default (every 5 s, heap state,
+ * checkpoints written to files under the temp folder): the comparison is of the same work.
  */
 @Command(
     name = "NativeFlinkKafka",
@@ -101,6 +105,19 @@ public final class NativeFlinkKafka implements Callable<Integer> {
   @Option(names = "--objectReuse", description = "Flink's object reuse (default off, as Beam's runner).")
   boolean objectReuse;
 
+  @Option(
+      names = "--checkpointingInterval",
+      defaultValue = "5000",
+      description = "Checkpoint every this many ms (default ${DEFAULT-VALUE}, what scripts/run gives a Kafka source on"
+          + " Flink; -1: none). The source commits its offsets when a checkpoint completes.")
+  long checkpointingInterval;
+
+  @Option(
+      names = "--stateBackend",
+      defaultValue = "hashmap",
+      description = "hashmap (default: heap state, checkpoints to files, as scripts/run's Flink Kafka runs) or rocksdb.")
+  String stateBackend;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new NativeFlinkKafka()).execute(args));
   }
@@ -128,6 +145,10 @@ public final class NativeFlinkKafka implements Callable<Integer> {
       System.err.println("error: a duration is not ISO-8601 (e.g. PT1H, PT5S): " + e.getParsedString());
       return 2;
     }
+    if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+      System.err.println("error: --stateBackend=" + stateBackend + " is not allowed; allowed: hashmap, rocksdb");
+      return 2;
+    }
     if (parallelism < 1 || windowSize.isNegative() || windowSize.isZero() || lateness.isNegative()) {
       System.err.println("error: --parallelism and --window must be positive, --allowedLateness not negative");
       return 2;
@@ -138,6 +159,18 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     ExecutionConfig config = env.getConfig();
     if (objectReuse) {
       config.enableObjectReuse();
+    }
+    if (checkpointingInterval > 0) {
+      env.enableCheckpointing(checkpointingInterval);
+      env.setStateBackend(
+          stateBackend.equals("rocksdb")
+              ? rocksDb()
+              : new org.apache.flink.runtime.state.hashmap.HashMapStateBackend());
+      env.getCheckpointConfig()
+          .setCheckpointStorage(
+              java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", "native-flink-checkpoints")
+                  .toUri()
+                  .toString());
     }
 
     var source = KafkaSource.<Object>builder()
@@ -181,11 +214,20 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     env.execute("native-flink-kafka-" + pipeline);
     System.out.printf(
         Locale.ROOT,
-        "native-flink-kafka-%s (parallelism %d): %.1f s%n",
+        "native-flink-kafka-%s (parallelism %d, checkpoints %s): %.1f s%n",
         pipeline,
         parallelism,
+        checkpointingInterval > 0 ? "every " + checkpointingInterval + " ms, " + stateBackend : "none",
         (System.nanoTime() - start) / 1e9);
     return 0;
+  }
+
+  /** Flink's RocksDB backend (a runtime dependency of Beam's Flink runner, not on the compile class path). */
+  private static org.apache.flink.runtime.state.StateBackend rocksDb() throws ReflectiveOperationException {
+    return (org.apache.flink.runtime.state.StateBackend)
+        Class.forName("org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend")
+            .getDeclaredConstructor()
+            .newInstance();
   }
 
   /**

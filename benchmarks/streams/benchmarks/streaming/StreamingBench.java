@@ -98,14 +98,14 @@ public final class StreamingBench implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "19510", description = "Port of the broker started by the benchmark.")
   int port;
 
-  @Option(names = "--latencyRate", defaultValue = "2000",
+  @Option(names = "--latencyRate", defaultValue = "200",
       description = "Events/s of the latency runs, below every engine's capacity (default ${DEFAULT-VALUE}; 0: no latency runs).")
   double latencyRate;
 
   @Option(names = "--latencySeconds", defaultValue = "60", description = "Length of the latency feed, s.")
   int latencySeconds;
 
-  @Option(names = "--latencySkip", defaultValue = "0.25", description = "Fraction of the feed not measured (warm-up).")
+  @Option(names = "--latencySkip", defaultValue = "0.5", description = "Fraction of the feed not measured (warm-up).")
   double latencySkip;
 
   @Option(names = "--smallEvents", defaultValue = "1000", description = "Events of the small job (0: none).")
@@ -153,6 +153,11 @@ public final class StreamingBench implements Callable<Integer> {
     public Double spanSeconds;
     public Double eventsPerSecond;
     public Double launchToLastResultSeconds;
+    /** CPU seconds of the engine process (and its descendants) between the first and the last result. */
+    public Double spanCpuSeconds;
+    /** CPU microseconds per backlog event within the span. */
+    public Double cpuMicrosPerEvent;
+    public Double totalCpuSeconds;
     public Boolean outputEqualsModel;
     public String mismatch;
     public Double p50Millis;
@@ -253,8 +258,9 @@ public final class StreamingBench implements Callable<Integer> {
         for (String e : ordered(round)) {
           Run r = backlogRun(p, e, round, backlog, expected.get(p), "backlog");
           runs.add(r);
-          say.printf(Locale.ROOT, "[backlog %d/%d] %-9s %-12s span %s s, %s events/s, launch→last result %s s, wall %.1f s%s%n",
+          say.printf(Locale.ROOT, "[backlog %d/%d] %-9s %-12s span %s s, %s events/s, %s CPU s in the span (%s µs/event), launch→last result %s s, wall %.1f s%s%n",
               round, rounds, p, e, fmt(r.spanSeconds, "%.1f"), fmt(r.eventsPerSecond, "%,.0f"),
+              fmt(r.spanCpuSeconds, "%.1f"), fmt(r.cpuMicrosPerEvent, "%.0f"),
               fmt(r.launchToLastResultSeconds, "%.1f"), r.wallSeconds, ok(r));
         }
       }
@@ -391,11 +397,14 @@ public final class StreamingBench implements Callable<Integer> {
     ProcessBuilder pb = new ProcessBuilder(r.command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(childEnv());
     Process p = pb.start();
+    CpuSampler cpu = new CpuSampler(p);
     if (!p.waitFor(timeoutDuration.toMillis(), TimeUnit.MILLISECONDS)) {
       stop(p);
     }
     r.exitCode = p.waitFor();
     r.wallSeconds = (System.nanoTime() - t) / 1e9;
+    cpu.close();
+    r.totalCpuSeconds = cpu.totalCpuSeconds();
     List<Topics.Rec> results = Topics.readAll(bootstrapServers, outTopic);
     r.results = results.size();
     if (!results.isEmpty()) {
@@ -406,14 +415,19 @@ public final class StreamingBench implements Callable<Integer> {
         last = Math.max(last, rec.appendMillis);
       }
       r.spanSeconds = (last - first) / 1000.0;
-      r.eventsPerSecond = r.spanSeconds > 0 ? Topics.size(bootstrapServers, inTopic) / r.spanSeconds : null;
+      long backlogEvents = Topics.size(bootstrapServers, inTopic);
+      r.eventsPerSecond = r.spanSeconds > 0 ? backlogEvents / r.spanSeconds : null;
+      r.spanCpuSeconds = cpu.cpuSecondsBetween(first, last);
+      r.cpuMicrosPerEvent = r.spanCpuSeconds == null ? null : r.spanCpuSeconds * 1e6 / backlogEvents;
       r.launchToLastResultSeconds = (last - launch) / 1000.0;
       if (!results.get(0).logAppendTime) {
         r.mismatch = "output topic not stamped with LogAppendTime";
       }
     }
     check(r, pipeline, results, expected);
-    deleteTopics(outTopic);
+    if (Boolean.TRUE.equals(r.outputEqualsModel)) {
+      deleteTopics(outTopic); // a wrong output stays on the broker, to be looked at
+    }
     return r;
   }
 
@@ -468,7 +482,13 @@ public final class StreamingBench implements Callable<Integer> {
     boolean equal = r.exitCode == 0 && actual.equals(expected);
     r.outputEqualsModel = equal && r.mismatch == null;
     if (!equal && r.mismatch == null) {
-      r.mismatch = actual.size() + " results (after normalisation) against " + expected.size() + " in the model";
+      List<String> extra = new ArrayList<>(actual);
+      extra.removeAll(new java.util.HashSet<>(expected));
+      List<String> missing = new ArrayList<>(expected);
+      missing.removeAll(new java.util.HashSet<>(actual));
+      r.mismatch = actual.size() + " results (after normalisation) against " + expected.size() + " in the model; "
+          + missing.size() + " model lines missing, e.g. " + missing.subList(0, Math.min(2, missing.size()))
+          + "; " + extra.size() + " not in the model, e.g. " + extra.subList(0, Math.min(2, extra.size()));
     }
   }
 
@@ -569,7 +589,9 @@ public final class StreamingBench implements Callable<Integer> {
       r.p99Millis = percentile(lat, 99);
     }
     check(r, "completed", results, expected);
-    deleteTopics(inTopic, outTopic);
+    if (Boolean.TRUE.equals(r.outputEqualsModel)) {
+      deleteTopics(inTopic, outTopic);
+    }
     return r;
   }
 
@@ -660,18 +682,23 @@ public final class StreamingBench implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), bootstrapServers, partitions, window,
         Engines.EMBEDDED_ENGINE_HEAP, seconds));
     s.append("Backlog throughput: span = last result append − first result append (broker times); events/s = backlog / span;"
+        + " CPU = user + system time of the engine's processes within the span (/proc, sampled every 200 ms);"
         + " median (min–max) over the rounds.\n\n");
-    s.append("| pipeline | engine | output = model | span (s) | events/s | launch → last result (s) | process wall (s) |\n");
-    s.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+    s.append(String.format(Locale.ROOT, "Machine load when the report was written (1-minute average): %.1f on %d cores.%n%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors()));
+    s.append("| pipeline | engine | output = model | span (s) | events/s | CPU in the span (s) | CPU µs/event | launch → last result (s) | process wall (s) | process CPU (s) |\n");
+    s.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (String p : pipelines) {
       for (String e : engines) {
         List<Run> rs = of(runs, "backlog", p, e);
         if (rs.isEmpty()) {
           continue;
         }
-        s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", p, e, right(rs),
+        s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", p, e, right(rs),
             summary(values(rs, r -> r.spanSeconds), "%.1f"), summary(values(rs, r -> r.eventsPerSecond), "%,.0f"),
-            summary(values(rs, r -> r.launchToLastResultSeconds), "%.1f"), summary(values(rs, r -> r.wallSeconds), "%.1f")));
+            summary(values(rs, r -> r.spanCpuSeconds), "%.1f"), summary(values(rs, r -> r.cpuMicrosPerEvent), "%.0f"),
+            summary(values(rs, r -> r.launchToLastResultSeconds), "%.1f"), summary(values(rs, r -> r.wallSeconds), "%.1f"),
+            summary(values(rs, r -> r.totalCpuSeconds), "%.1f")));
       }
     }
     s.append("\nThroughput ratios (events/s of the Beam run ÷ events/s of the native run, round by round; goal for Flink ≥ 0.9):\n\n");
@@ -680,6 +707,16 @@ public final class StreamingBench implements Callable<Integer> {
         if (engines.contains(e) && engines.contains("native-flink")) {
           s.append(String.format(Locale.ROOT, "- %s: %s / native-flink = %s×%n", p, e,
               ratio(runs, "backlog", p, e, "native-flink", r -> r.eventsPerSecond)));
+        }
+      }
+    }
+    s.append("\nCPU ratios (CPU µs/event of the Beam run ÷ that of the native run, round by round: what the Beam job needs, whatever"
+        + " share of a busy machine it got; 1/x is the throughput ratio on an otherwise idle machine if CPU is the limit):\n\n");
+    for (String p : pipelines) {
+      for (String e : List.of("beam-flink", "beam-spark")) {
+        if (engines.contains(e) && engines.contains("native-flink")) {
+          s.append(String.format(Locale.ROOT, "- %s: %s / native-flink = %s×%n", p, e,
+              ratio(runs, "backlog", p, e, "native-flink", r -> r.cpuMicrosPerEvent)));
         }
       }
     }
