@@ -324,6 +324,11 @@ public final class StreamingBench implements Callable<Integer> {
     KafkaReplay.createTopics(bootstrapServers, partitions, List.of(topic));
     KafkaReplay.Stats s = new KafkaReplay(bootstrapServers, topic).replay(lines, lines.size(), rate, say);
     say.printf(Locale.ROOT, "filled %s with %,d events in %.1f s%n", topic, s.sent, s.seconds);
+    long now = Topics.size(bootstrapServers, topic);
+    if (now != lines.size()) {
+      // Another benchmark filled it at the same time: its runs would read every event twice.
+      throw new IllegalStateException("topic " + topic + " holds " + now + " records after the fill, not " + lines.size());
+    }
   }
 
   private static List<String> model(String pipeline, List<String> lines, long windowMillis) {
