@@ -253,7 +253,7 @@ public final class NativeFlinkKafka implements Callable<Integer> {
       Object e = parse(message);
       if (e instanceof Order) {
         Order o = (Order) e;
-        out.collect(Tuple3.of(o.getUserId(), o.getCreatedAtMillis(), o.getAmountCents()));
+        out.collect(Tuple3.of(o.userId(), o.createdAtMillis(), o.amountCents()));
       }
     }
 
@@ -282,10 +282,10 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     @Override
     public void deserialize(byte[] message, Collector<Object> out) {
       Object e = parse(message);
-      if (e instanceof Order && ((Order) e).getStatus() == Order.Status.COMPLETED) {
+      if (e instanceof Order && ((Order) e).status() == Order.Status.COMPLETED) {
         Order o = (Order) e;
-        String key = "{\"order_id\":" + Json.MAPPER.valueToTree(o.getOrderId()).toString() + "}";
-        out.collect(Tuple3.of(key, o.getCreatedAtMillis(), OrderMetric.of(o).toJson()));
+        String key = "{\"order_id\":" + Json.MAPPER.valueToTree(o.orderId()).toString() + "}";
+        out.collect(Tuple3.of(key, o.createdAtMillis(), OrderMetric.of(o).toJson()));
       }
     }
 

@@ -569,7 +569,7 @@ public final class StreamingBench implements Callable<Integer> {
       try {
         Object e = EventParser.parse(rec.value);
         if (e instanceof Order && rec.appendMillis >= measuredFrom) {
-          orderAppend.put(((Order) e).getOrderId(), rec.appendMillis);
+          orderAppend.put(((Order) e).orderId(), rec.appendMillis);
         }
       } catch (EventParser.BadEventException ignored) {
         // not an order
