@@ -41,7 +41,7 @@ public final class LatencyProbes {
           Map<String, Long> appended = new HashMap<>();
           for (Appended rec : input) {
             if (parse(rec.value()) instanceof Order o) {
-              appended.putIfAbsent(o.getOrderId(), rec.appendMillis());
+              appended.putIfAbsent(o.orderId(), rec.appendMillis());
             }
           }
           List<Double> out = new ArrayList<>();
@@ -164,13 +164,13 @@ public final class LatencyProbes {
   public static Long eventTime(String line) {
     Object e = parse(line);
     if (e instanceof Order o) {
-      return o.getCreatedAtMillis();
+      return o.createdAtMillis();
     }
     if (e instanceof Payment p) {
-      return p.getPaidAtMillis();
+      return p.paidAtMillis();
     }
     if (e instanceof Transaction t) {
-      return t.getCreatedAtMillis();
+      return t.createdAtMillis();
     }
     return null;
   }

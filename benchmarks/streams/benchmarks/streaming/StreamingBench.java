@@ -27,6 +27,7 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import streams.cli.EngineJvmFlags;
 import streams.cli.Engines;
 import streams.cli.KafkaReplay;
 import streams.generate.EventGenerator;
@@ -348,7 +349,7 @@ public final class StreamingBench implements Callable<Integer> {
           cmd.add(a);
         }
       }
-      cmd.add(Engines.EMBEDDED_ENGINE_HEAP); // the heap scripts/run gives the Beam runs on the embedded engines
+      cmd.addAll(EngineJvmFlags.forEngine(Engines.FLINK, true, -1, -1, List.of())); // what scripts/run gives a Flink streaming run
       cmd.addAll(jvmArgs);
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeFlinkKafka.class.getName(),
           "--pipeline=" + pipeline, "--bootstrapServers=" + bootstrapServers, "--topic=" + inTopic,
@@ -685,7 +686,7 @@ public final class StreamingBench implements Callable<Integer> {
         "Machine: %d cores, Java %s; broker %s (%d partitions, LogAppendTime); revenue window %s; heap of every engine run %s;"
             + " Beam runs through scripts/run; %.0f s in all.%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), bootstrapServers, partitions, window,
-        Engines.EMBEDDED_ENGINE_HEAP, seconds));
+        String.join(" ", EngineJvmFlags.forEngine(Engines.FLINK, true, -1, -1, List.of())), seconds));
     s.append("Backlog throughput: span = last result append − first result append (broker times); events/s = backlog / span;"
         + " CPU = user + system time of the engine's processes within the span (/proc, sampled every 200 ms);"
         + " median (min–max) over the rounds.\n\n");
