@@ -201,6 +201,9 @@ public final class Cli {
       out.println("delivery: " + KafkaDelivery.describe(engine, options));
     }
     MetricsEndpoint metrics = MetricsEndpoint.open(name, engine, options, out);
+    if (run.getMetricsPort() == null && ClusterJobs.whereToLook(engine, options) != null) {
+      out.println(ClusterJobs.whereToLook(engine, options));
+    }
     long start = System.nanoTime();
     PipelineResult result;
     Map<String, Long> counters;

@@ -115,6 +115,37 @@ final class ClusterJobs {
     return 0;
   }
 
+  /**
+   * One line for a run without {@code --metricsPort} (that option prints its own line, with the engine's UI):
+   * where the engine's web UI and the counters of the job can be watched while it runs; null for Direct.
+   */
+  static String whereToLook(Engines engine, org.apache.beam.sdk.options.PipelineOptions options) {
+    switch (engine) {
+      case FLINK:
+        {
+          String master = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getFlinkMaster();
+          if (master != null && Engines.isCluster(engine, master)) {
+            return "watch: Flink web UI http://" + master.replaceFirst("^https?://", "") + " (jobs, checkpoints,"
+                + " the streams counters under each task's Metrics); Prometheus: the cluster's reporters"
+                + " (scripts/cluster flink status lists them)";
+          }
+          return "watch: the embedded Flink has no web UI (flink-runtime-web is not on the classpath);"
+              + " --metricsPort=0 serves the counters in Prometheus text format";
+        }
+      case SPARK:
+        {
+          String master = options.as(org.apache.beam.runners.spark.SparkPipelineOptions.class).getSparkMaster();
+          String ui = "Spark UI http://127.0.0.1:4040 (the driver's; the next free port if taken)";
+          if (master != null && Engines.isCluster(engine, master)) {
+            ui += ", the master's web UI (scripts/cluster spark status prints it)";
+          }
+          return "watch: " + ui + "; --metricsPort=0 serves the counters in Prometheus text format";
+        }
+      default:
+        return null;
+    }
+  }
+
   List<Job> jobs() {
     JsonNode overview = get("/jobs/overview");
     List<Job> jobs = new ArrayList<>();
