@@ -93,6 +93,20 @@ public class FlinkClusterFaultIT {
     assertEquals(stop.output, 0, stop.code);
   }
 
+  /** A test that failed leaves no job running on the cluster for the next one. */
+  @org.junit.After
+  public void cancelRunningJobs() throws Exception {
+    for (JsonNode j : rest("/jobs/overview").path("jobs")) {
+      if (!j.path("state").asText().matches("FINISHED|CANCELED|FAILED")) {
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + FLINK_PORT + "/jobs/" + j.path("jid").asText() + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- the crash tests
 
   @Test
@@ -165,14 +179,43 @@ public class FlinkClusterFaultIT {
       stopWithSavepoint(pipeline, job, log);
       c.results = committed(out, exactlyOnce);
       c.duplicates = c.results.size() - distinct(c.results).size();
-      System.out.printf(
+      note(String.format(java.util.Locale.ROOT,
           "crash %s: %d events, %d expected results, %d committed, %d duplicates; %s killed %.1f s after the"
-              + " job started, every task running again %.1f s after the kill (restarts: %d)%n",
+              + " job started, every task running again %.1f s after the kill (restarts: %d)",
           tag, lines.size(), c.expected.size(), c.results.size(), c.duplicates, kill.taskManager, kill.afterStart,
-          kill.recoverySeconds, kill.restarts);
+          kill.recoverySeconds, kill.restarts));
       return c;
     } finally {
       job.destroyForcibly().waitFor();
+      restartDeadTaskManagers();
+    }
+  }
+
+  /** {@code scripts/cluster flink start-taskmanager} for each TaskManager no longer running. */
+  private static void restartDeadTaskManagers() throws Exception {
+    for (int i = 1; i <= 2; i++) {
+      long pid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager-" + i + ".pid")).trim());
+      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        Result r = script(120, "scripts/cluster", "flink", "start-taskmanager", "--index=" + i, "--dir=" + DIR);
+        note(r.output.trim());
+        assertEquals(r.output, 0, r.code);
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (rest("/taskmanagers").path("taskmanagers").size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+  }
+
+  /** A line on stdout and in target/cluster-it/flink-fault.log (surefire keeps stdout until the end). */
+  private static void note(String line) {
+    System.out.println(line);
+    try {
+      Files.writeString(
+          DIR.resolveSibling("flink-fault.log"), java.time.Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      // stdout has it
     }
   }
 
@@ -214,12 +257,9 @@ public class FlinkClusterFaultIT {
     boolean disturbed = false;
     while (System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(3)) {
       JsonNode job = rest("/jobs/" + jobId);
-      JsonNode tasks = job.path("status-counts");
-      int running = tasks.path("RUNNING").asInt();
-      int total = 0;
-      for (JsonNode v : job.path("vertices")) {
-        total += v.path("parallelism").asInt();
-      }
+      // status-counts counts job vertices; a vertex is RUNNING once all its subtasks are.
+      int running = job.path("status-counts").path("RUNNING").asInt();
+      int total = job.path("vertices").size();
       if (!job.path("state").asText().equals("RUNNING") || running < total) {
         disturbed = true;
       } else if (disturbed) {
@@ -273,9 +313,9 @@ public class FlinkClusterFaultIT {
       job2.destroyForcibly().waitFor();
     }
     List<String> results = committed(out, true);
-    System.out.printf(
-        "savepoint: %d events (%d before the stop), %d results before the stop, %d after the resume, model %d%n",
-        lines.size(), first.size(), stopped.size(), results.size(), expected.size());
+    note(String.format(java.util.Locale.ROOT,
+        "savepoint: %d events (%d before the stop), %d results before the stop, %d after the resume, model %d",
+        lines.size(), first.size(), stopped.size(), results.size(), expected.size()));
     assertThat("results before the stop", stopped.size(), greaterThan(0));
     assertThat("results after the resume", results.size(), greaterThan(stopped.size()));
     assertEquals("as if never stopped: nothing lost, nothing twice", expected, results);
@@ -322,7 +362,7 @@ public class FlinkClusterFaultIT {
           value = result.get(0).path("value").get(1).asDouble();
         }
       }
-      System.out.println("prometheus: " + query + " = " + value);
+      note("prometheus: " + query + " = " + value);
       assertEquals("Prometheus's answer: events in", lines.size(), value, 0.0);
       stopWithSavepoint("fraud", job, log);
     } finally {
@@ -348,7 +388,7 @@ public class FlinkClusterFaultIT {
     String output = Files.readString(log);
     assertEquals(output, 0, job.exitValue());
     assertThat(output, containsString(pipeline + " on flink: DONE"));
-    System.out.println("stopped: " + stop.output.trim().replace('\n', ' '));
+    note("stopped: " + stop.output.trim().replace('\n', ' '));
     return m.group(1);
   }
 
@@ -359,8 +399,10 @@ public class FlinkClusterFaultIT {
   private static void awaitOutput(String topic, boolean readCommitted, int expected, Process job, Path log)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    note("waiting for " + expected + " results on " + topic);
     while (distinct(committed(topic, readCommitted)).size() < expected) {
       if (System.nanoTime() > deadline || !job.isAlive()) {
+        note(distinct(committed(topic, readCommitted)).size() + " of " + expected + " results on " + topic);
         throw new AssertionError(
             distinct(committed(topic, readCommitted)).size() + " of " + expected + " results on " + topic + ":\n"
                 + Files.readString(log));
