@@ -144,8 +144,9 @@ public class FlinkClusterFaultIT {
   }
 
   /**
-   * Events arrive at about 400 a second for 20 s, then one closing transaction an hour later on each
-   * partition (its watermark closes every window and burst before it); 8 s after the job runs, a TaskManager
+   * Once every task of the job runs, events arrive at about 400 a second for 20 s, then one closing
+   * transaction an hour later on each partition (its watermark closes every window and burst before it);
+   * 8 s after the events start, a TaskManager
    * holding its tasks is killed with -9. Once the output holds the model's results (and a few checkpoints
    * more, so that nothing else comes), the job is stopped with a savepoint. It is not drained: draining a
    * job with Beam's exactly-once Kafka sink fails on Flink ("There are still watermark holds left when
@@ -167,8 +168,10 @@ public class FlinkClusterFaultIT {
     Path log = TMP.newFile(tag + ".log").toPath();
     Process job = start(log, args);
     try {
-      Thread producer = producer(in, lines, 400);
+      // Events start once every task runs (up to a minute after submission on a loaded machine), so that
+      // the kill lands while they are being processed.
       String jobId = awaitRunningJob(pipeline, job, log);
+      Thread producer = producer(in, lines, 400);
       Thread.sleep(8_000);
       Kill kill = killATaskManagerOf(jobId);
       producer.join();
