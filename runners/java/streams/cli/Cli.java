@@ -100,6 +100,9 @@ public final class Cli {
     if (args.get(0).equals("query")) {
       return QueryCommand.run(args.subList(1, args.size()), out);
     }
+    if (args.get(0).equals("jobs") || args.get(0).equals("stop")) {
+      return ClusterJobs.run(args.get(0), args.subList(1, args.size()), out);
+    }
     if (args.get(0).equals("compare")) {
       return CompareCommand.run(args.subList(1, args.size()), out);
     }
@@ -199,6 +202,9 @@ public final class Cli {
       out.println("delivery: " + KafkaDelivery.describe(engine, options));
     }
     MetricsEndpoint metrics = MetricsEndpoint.open(name, engine, options, out);
+    if (run.getMetricsPort() == null && ClusterJobs.whereToLook(engine, options) != null) {
+      out.println(ClusterJobs.whereToLook(engine, options));
+    }
     long start = System.nanoTime();
     PipelineResult result;
     Map<String, Long> counters;
@@ -479,6 +485,7 @@ public final class Cli {
     out.println("       scripts/generate --events=N --seed=S --out=FILE [--disorder=PT5S] [--late-fraction=F]");
     out.println("       scripts/generate --to-kafka --bootstrapServers=H:P [--topic=events] [--rate=EVENTS_PER_S]");
     out.println("       scripts/query DIR [--where field=value]... [--limit=N] [--runner=direct|flink|spark]");
+    out.println("       scripts/run jobs|stop --flinkMaster=HOST:PORT [--savepointDir=DIR] [--job=ID|NAME] [--drain]");
     out.println("       scripts/compare [--pipelines=...] [--runners=...] [--events=N] [--repeat=3] [--out=DIR]");
     out.println();
     out.println("Pipelines:");

@@ -31,7 +31,8 @@ import streams.testing.OutputFiles;
  * {@code revenue} in batch on a Flink session cluster (a JobManager and one TaskManager of 2 slots) and on a
  * Spark standalone master and worker, each started by {@code scripts/cluster} and given the job by
  * {@code scripts/run} with the project's fat jar, equals the reference model; {@code stop} leaves no process
- * of the cluster behind.
+ * of the cluster behind. A Spark application that fails on the cluster ends the command line with exit code
+ * 1 and a one-line cause, in bounded time.
  *
  * <p>Not in the default suite (it needs target/portable-streams.jar and starts five JVMs): {@code
  * scripts/test-cluster} builds the jar and runs it. Ports 18181/18182 (Flink) and 17177, 18180, 18190
@@ -190,6 +191,18 @@ public class ClusterIT {
       assertEquals(run.output, 0, run.code);
       assertThat(run.output, containsString("revenue on spark: DONE"));
       assertRevenueEqualsModel(out);
+
+      // An application that fails on the cluster: every executor dies at start (a JVM flag it does not know),
+      // the master removes the application after 10 failed executors, the command line exits 1 with one line.
+      long t0 = System.nanoTime();
+      Result failed =
+          script(300, List.of("JAVA_OPTS=-Dspark.executor.extraJavaOptions=-XX:+NoSuchFlagForThisTest"), "scripts/run",
+              "revenue", "--runner=spark", master, "--input=" + input, "--output=" + out, "--window=PT10M");
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("failed Spark application: exit %d after %.1f s%n", failed.code, seconds);
+      assertEquals(failed.output, 1, failed.code);
+      assertThat(failed.output, containsString("error: revenue failed on spark: "));
+      assertTrue("exits within 3 minutes: " + seconds, seconds < 180);
     } finally {
       Result stop = script(120, List.of(), "scripts/cluster", "spark", "stop", dirArg);
       assertEquals(stop.output, 0, stop.code);
