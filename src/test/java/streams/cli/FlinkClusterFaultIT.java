@@ -427,9 +427,9 @@ public class FlinkClusterFaultIT {
       try {
         Object e = streams.model.EventParser.parse(l);
         if (e instanceof streams.model.Order) {
-          last = Math.max(last, ((streams.model.Order) e).getCreatedAtMillis());
+          last = Math.max(last, ((streams.model.Order) e).createdAtMillis());
         } else if (e instanceof streams.model.Transaction) {
-          last = Math.max(last, ((streams.model.Transaction) e).getCreatedAtMillis());
+          last = Math.max(last, ((streams.model.Transaction) e).createdAtMillis());
         }
       } catch (streams.model.EventParser.BadEventException ignored) {
         // malformed on purpose
