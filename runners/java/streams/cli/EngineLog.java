@@ -102,6 +102,10 @@ final class EngineLog {
       stderr.println("note: cannot write the engine log " + file + " (" + e.getMessage() + "); engine lines stay on the console");
       return new EngineLog(null, stderr);
     }
+    if (!(LogManager.getContext(false) instanceof LoggerContext)) {
+      // Another logging back end on the class path: its own configuration applies.
+      return new EngineLog(null, stderr);
+    }
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
     Appender appender =
@@ -114,7 +118,7 @@ final class EngineLog {
             .setLayout(
                 PatternLayout.newBuilder()
                     .withConfiguration(config)
-                    .withPattern("%d{HH:mm:ss.SSS} %-5p [%t] %c - %m%n")
+                    .withPattern("%d{HH:mm:ss.SSS} %-5p [%maxLen{%t}{40}] %c - %m%n")
                     .build())
             .setConfiguration(config)
             .build();

@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,8 +79,8 @@ class QuietConsoleTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("longRunners")
   void failedJobPrintsOneLineAndTheLog(String runner) throws Exception {
-    // A .gz file that is not gzip: the input matches, the job fails when it reads it.
-    Path input = tmp.resolve("events.jsonl.gz");
+    // A .bz2 file that is not bzip2: the input matches, the job fails when it reads it.
+    Path input = tmp.resolve("events.jsonl.bz2");
     Files.writeString(input, "{\"not\": \"gzip\"}\n");
     Run r = cli("revenue", "--runner=" + runner, "--input=" + input, "--output=" + tmp.resolve("out"));
     assertEquals(1, r.code, r.toString());
@@ -89,7 +88,7 @@ class QuietConsoleTest {
     List<String> err = r.err.lines().collect(Collectors.toList());
     assertEquals(2, err.size(), r.toString());
     assertTrue(err.get(0).matches("error: revenue failed on " + runner + ": \\w+: .*"), r.toString());
-    assertTrue(err.get(0).contains("GZIP"), r.toString());
+    assertTrue(err.get(0).contains("BZip2"), r.toString());
     assertTrue(err.get(1).startsWith("engine log: "), r.toString());
     Path log = Path.of(err.get(1).substring("engine log: ".length()));
     String text = Files.readString(log, StandardCharsets.UTF_8);
