@@ -135,6 +135,7 @@ public final class ParseEvents extends PTransform<PCollection<String>, PCollecti
     @ProcessElement
     public void process(@Element String line, @Timestamp Instant stamp, MultiOutputReceiver out) {
       eventsIn.inc();
+      LinesParsed.count(line);
       Object event;
       try {
         event = EventParser.parse(line);

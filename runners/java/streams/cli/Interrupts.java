@@ -22,7 +22,7 @@ final class Interrupts implements AutoCloseable {
           Signal.handle(
               INT,
               sig -> {
-                System.err.println(
+                EngineLog.consoleErr().println(
                     "\ninterrupt: draining the job (Ctrl-C again to cancel it at once, losing open state)");
                 requested.set(true);
                 Signal.handle(INT, SignalHandler.SIG_DFL);

@@ -74,8 +74,7 @@ public final class KafkaDelivery {
   /** One line for the run summary: the delivery guarantee of the results on this engine. */
   public static String describe(Engines engine, PipelineOptions options) {
     KafkaIoOptions io = options.as(KafkaIoOptions.class);
-    String sink = io.getSink() == null ? "files" : io.getSink().toLowerCase(Locale.ROOT);
-    if (!sink.equals("kafka")) {
+    if (SinkKind.parse(io.getSink()) != SinkKind.KAFKA) {
       return "results in files: each run rewrites its output folder";
     }
     if (!io.getExactlyOnce()) {
@@ -94,6 +93,6 @@ public final class KafkaDelivery {
   }
 
   private static boolean exactlyOnceKafka(KafkaIoOptions io) {
-    return io.getExactlyOnce() && "kafka".equalsIgnoreCase(String.valueOf(io.getSink()).trim());
+    return io.getExactlyOnce() && SinkKind.parse(io.getSink()) == SinkKind.KAFKA;
   }
 }

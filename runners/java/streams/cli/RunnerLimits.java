@@ -1,5 +1,6 @@
 package streams.cli;
 
+import streams.pipelines.Pipelines;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;

@@ -1,0 +1,95 @@
+package streams.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+import streams.pipelines.StreamsOptions;
+import streams.transforms.Durations;
+
+/** Parsing of the command line's flags into options and typed values; a mistake is a {@link UsageException}. */
+final class Flags {
+  private Flags() {}
+
+  static <O extends StreamsOptions> O parseOptions(List<String> args, Class<O> optionsClass) {
+    for (String a : args) {
+      if (!a.startsWith("--")) {
+        throw new UsageException(
+            "unexpected argument '" + a + "'; options look like --name=value (scripts/run --help)");
+      }
+    }
+    try {
+      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+          .withValidation()
+          .as(optionsClass);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(describeOptionError(e.getMessage()));
+    }
+  }
+
+  /** Turns Beam's option errors into one line naming the flag. */
+  static String describeOptionError(String message) {
+    String m = message == null ? "invalid option" : message;
+    String marker = "missing a property named '";
+    int i = m.indexOf(marker);
+    if (i >= 0) {
+      String flag = m.substring(i + marker.length(), m.indexOf('\'', i + marker.length()));
+      return "unknown option --" + flag + " (scripts/run <pipeline> --help lists the options)";
+    }
+    return m.split("\n")[0];
+  }
+
+  /** {@code --stop}: true for drain, false for cancel. */
+  static boolean parseStop(String value) {
+    String v = value == null ? "drain" : value.trim().toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "drain":
+        return true;
+      case "cancel":
+        return false;
+      default:
+        throw new UsageException("--stop=" + value + " is not a way to stop; allowed: drain, cancel");
+    }
+  }
+
+  /** A positive ISO-8601 duration, or null when the flag is not given. */
+  static Duration optionalDuration(String flag, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return duration(flag, value);
+  }
+
+  /** A positive ISO-8601 duration. */
+  static Duration duration(String flag, String value) {
+    try {
+      return Durations.parsePositive(flag, value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** The value of {@code --name=value} in raw arguments (the last one), or null. */
+  static String rawValue(List<String> args, String name) {
+    String value = null;
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        value = a.substring(name.length() + 3);
+      }
+    }
+    return value;
+  }
+
+  /** True when a boolean flag is set in raw arguments ({@code --name} or {@code --name=true}). */
+  static boolean rawFlag(List<String> args, String name) {
+    boolean set = false;
+    for (String a : args) {
+      if (a.equals("--" + name)) {
+        set = true;
+      } else if (a.startsWith("--" + name + "=")) {
+        set = Boolean.parseBoolean(a.substring(name.length() + 3).trim());
+      }
+    }
+    return set;
+  }
+}

@@ -1,0 +1,172 @@
+package streams.cli;
+
+import streams.pipelines.Pipelines;
+import streams.pipelines.PipelineDescriptor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.joda.time.Duration;
+import streams.io.KafkaSourceConfig;
+import streams.io.OutputDirs;
+import streams.pipelines.StreamsOptions;
+
+/**
+ * Everything decided from a pipeline's command line before the job starts: the engine, the options with
+ * their defaults filled in, the source and sink, batch or streaming and how a streaming job ends, and the
+ * pipeline built. Every mistake found here is a {@link UsageException}.
+ */
+final class RunPlan {
+  final PipelineDescriptor<?> entry;
+  final Engines engine;
+  final StreamsOptions options;
+  final SourceKind source;
+  final SinkKind sink;
+  final boolean streaming;
+  /** Streaming: when the command line ends the job by itself (null: not on a deadline / never idle). */
+  final Duration stopAfter;
+  final Duration stopWhenIdle;
+  final Duration drainTimeout;
+  /** Streaming from Kafka with {@code --stop=drain}: the file that asks the sources to finish; else null. */
+  final Path drainSignal;
+  final Pipeline pipeline;
+
+  private RunPlan(
+      PipelineDescriptor<?> entry,
+      Engines engine,
+      StreamsOptions options,
+      SourceKind source,
+      SinkKind sink,
+      boolean streaming,
+      Duration stopAfter,
+      Duration stopWhenIdle,
+      Duration drainTimeout,
+      Path drainSignal,
+      Pipeline pipeline) {
+    this.entry = entry;
+    this.engine = engine;
+    this.options = options;
+    this.source = source;
+    this.sink = sink;
+    this.streaming = streaming;
+    this.stopAfter = stopAfter;
+    this.stopWhenIdle = stopWhenIdle;
+    this.drainTimeout = drainTimeout;
+    this.drainSignal = drainSignal;
+    this.pipeline = pipeline;
+  }
+
+  String name() {
+    return entry.name;
+  }
+
+  ConsoleOptions console() {
+    return options.as(ConsoleOptions.class);
+  }
+
+  /** The plan of {@code scripts/run <entry> <args>}; may print that it generates the input. */
+  static RunPlan of(PipelineDescriptor<?> entry, List<String> args, PrintStream out) {
+    String name = entry.name;
+    Engines engine = Engines.fromArgs(args);
+    StreamsOptions options = Flags.parseOptions(Engines.normalise(args, engine), entry.optionsClass);
+    FileSystems.setDefaultPipelineOptions(options);
+    SourceKind source = SourceKind.parse(options.getSource());
+    SinkKind sink = SinkKind.parse(options.getSink());
+    ConsoleOptions console = options.as(ConsoleOptions.class);
+    Flags.duration("progressInterval", console.getProgressInterval());
+    if (source == SourceKind.KAFKA) {
+      if (options.getInput() != null) {
+        throw new UsageException("--input is for --source=file; --source=kafka reads --topic");
+      }
+      if (options.getGroupId() == null) {
+        options.setGroupId(KafkaSourceConfig.defaultGroupId(name, KafkaSourceConfig.topicsOf(options)));
+      }
+    } else if (options.getInput() == null) {
+      options.setInput(InputFiles.generated(options.getEvents(), options.getSeed(), out).toString());
+    } else {
+      InputFiles.requireExists(options.getInput());
+    }
+    if (options.getOutput() == null && sink != SinkKind.KAFKA) {
+      options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
+    }
+    options.setJobName(name + "-" + engine + "-" + System.currentTimeMillis());
+    RunOptions run = options.as(RunOptions.class);
+    Duration stopAfter = Flags.optionalDuration("stopAfter", run.getStopAfter());
+    Duration stopWhenIdle = Flags.optionalDuration("stopWhenIdle", run.getStopWhenIdle());
+    boolean unboundedKafka =
+        source == SourceKind.KAFKA
+            && !"bounded".equalsIgnoreCase(String.valueOf(options.getReadMode()).trim());
+    boolean streaming = options.as(StreamingOptions.class).isStreaming() || unboundedKafka;
+    boolean drain = Flags.parseStop(run.getStop());
+    Duration drainTimeout = Flags.duration("drainTimeout", run.getDrainTimeout());
+    Path drainSignal = null;
+    if (streaming && source == SourceKind.KAFKA && drain) {
+      drainSignal = clearedDrainSignal(options);
+    }
+    if (streaming) {
+      engine.configureStreaming(options, args);
+      if (unboundedKafka) {
+        engine.configureKafkaSource(options, args);
+      }
+    } else if (stopAfter != null || stopWhenIdle != null) {
+      throw new UsageException(
+          "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
+              + " --source=kafka)");
+    }
+
+    Pipeline pipeline = Pipeline.create(options);
+    try {
+      entry.build(pipeline, options);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    RunnerLimits.check(entry, engine, pipeline);
+    KafkaDelivery.refusal(engine, options).ifPresent(why -> {
+      throw new UsageException(why);
+    });
+    if (options.getOutput() != null && sink != SinkKind.KAFKA) {
+      try {
+        OutputDirs.prepare(
+            options.getOutput(),
+            source == SourceKind.KAFKA ? List.of() : InputFiles.localFiles(options.getInput()),
+            options.getArchive());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    return new RunPlan(
+        entry, engine, options, source, sink, streaming, stopAfter, stopWhenIdle, drainTimeout, drainSignal, pipeline);
+  }
+
+  /** The drain signal file of this job (under the temporary folder unless --drainSignal), not there yet. */
+  private static Path clearedDrainSignal(StreamsOptions options) {
+    if (options.getDrainSignal() == null || options.getDrainSignal().isBlank()) {
+      options.setDrainSignal(
+          Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams-drain-" + options.getJobName())
+              .toString());
+    }
+    Path signal = Paths.get(options.getDrainSignal());
+    try {
+      Files.deleteIfExists(signal);
+    } catch (IOException e) {
+      throw new UsageException("cannot clear --drainSignal=" + signal + ": " + e.getMessage());
+    }
+    return signal;
+  }
+
+  /** What the job reads, for the first line of the run. */
+  String describeSource() {
+    if (source != SourceKind.KAFKA) {
+      return options.getInput();
+    }
+    KafkaSourceConfig kafka = KafkaSourceConfig.from(options);
+    return "kafka " + options.getBootstrapServers() + " " + kafka.topics() + " as group " + kafka.groupId()
+        + ", from " + kafka.startFrom().name().toLowerCase(Locale.ROOT);
+  }
+}
