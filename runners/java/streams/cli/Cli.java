@@ -42,6 +42,7 @@ import streams.transforms.ParseEvents;
 public final class Cli {
   static {
     PipelineOptionsFactory.register(RunOptions.class);
+    PipelineOptionsFactory.register(Recovery.Options.class);
   }
 
   private Cli() {}
@@ -112,6 +113,7 @@ public final class Cli {
       out.println("scripts/run " + name + ": " + entry.summary);
       PipelineOptionsFactory.printHelp(out, entry.optionsClass);
       PipelineOptionsFactory.printHelp(out, RunOptions.class);
+      PipelineOptionsFactory.printHelp(out, Recovery.Options.class);
       return 0;
     }
     Engines engine = Engines.fromArgs(rest);
@@ -167,6 +169,7 @@ public final class Cli {
           "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
               + " --source=kafka)");
     }
+    Recovery.configure(engine, name, options.getGroupId(), streaming, options, rest, out);
 
     Pipeline pipeline = Pipeline.create(options);
     try {
@@ -301,6 +304,7 @@ public final class Cli {
         // A leftover empty file in the temporary folder; the next run of this job name clears it.
       }
     }
+    Recovery.afterRun(engine, name, options.getGroupId(), options, state);
     metrics.close();
     return state == PipelineResult.State.DONE || !ending.isEmpty() ? 0 : 1;
   }
