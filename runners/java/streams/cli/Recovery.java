@@ -111,6 +111,10 @@ public final class Recovery {
       if (flink.getStateBackend() == null) {
         flink.setStateBackend("filesystem");
       }
+      if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
+        // The sink's writes are flushed before the checkpoint that covers their input: at-least-once.
+        flink.setFinishBundleBeforeCheckpointing(true);
+      }
       if (userArgs.stream().noneMatch(a -> a.startsWith("--externalizedCheckpointsEnabled"))) {
         flink.setExternalizedCheckpointsEnabled(true);
       }
