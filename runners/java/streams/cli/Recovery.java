@@ -111,6 +111,13 @@ public final class Recovery {
       if (flink.getStateBackend() == null) {
         flink.setStateBackend("filesystem");
       }
+      boolean asked =
+          userArgs.stream()
+              .anyMatch(a -> a.startsWith("--checkpointingInterval=") || a.startsWith("--restoreFrom=") || a.equals("--exactlyOnce") || a.equals("--exactlyOnce=true"));
+      if (asked && userArgs.stream().noneMatch(a -> a.startsWith("--dropReplayedOffsets"))) {
+        // A restored Beam Flink source may read a partition twice (apache/beam#34890): each offset once.
+        options.as(streams.io.KafkaIoOptions.class).setDropReplayedOffsets(true);
+      }
       if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
         // The sink's writes are flushed before the checkpoint that covers their input: at-least-once.
         flink.setFinishBundleBeforeCheckpointing(true);

@@ -72,6 +72,7 @@ final class CrashHarness {
     double secondRunSeconds;
     int secondRunExit;
     String restoredFrom = "";
+    List<String> mismatches = new ArrayList<>();
     String firstLog = "";
     String secondLog = "";
 
@@ -96,7 +97,8 @@ final class CrashHarness {
           recoverySeconds < 0 ? "none seen" : String.format(Locale.ROOT, "%.1f s", recoverySeconds),
           secondRunSeconds,
           secondRunExit,
-          restoredFrom.isEmpty() ? "" : "; " + restoredFrom);
+          restoredFrom.isEmpty() ? "" : "; " + restoredFrom)
+          + (mismatches.isEmpty() ? "" : "\n  " + String.join("\n  ", mismatches));
     }
   }
 
@@ -167,7 +169,7 @@ final class CrashHarness {
             // Cancelled once idle rather than drained: a Flink job with the exactly-once sink fails when its
             // sources finish ("There are still watermark holds left when terminating operator ...
             // ExactlyOnceWriter", Beam 2.62); the closing events below close every window of the data instead.
-            "--stopWhenIdle=PT15S",
+            "--stopWhenIdle=PT40S",
             "--stop=cancel",
             "--stopAfter=PT5M"));
     if (spec.engine == Engines.FLINK) {
@@ -190,7 +192,9 @@ final class CrashHarness {
     fed.addAll(closingEvents(lines));
     Feeder feeder = new Feeder(broker, in, fed, spec.eventsPerSecond);
     long t0 = System.nanoTime();
-    Path log1 = work.resolve("first-run.log");
+    // The runs' logs outlive the test's temporary folder.
+    Path logs = Files.createDirectories(ROOT.resolve("target/crash-logs").resolve(spec.name + "-" + System.currentTimeMillis()));
+    Path log1 = logs.resolve("first-run.log");
     Process first = start(spec, args, log1);
     Process second = null;
     try {
@@ -262,7 +266,7 @@ final class CrashHarness {
       if (spec.engine == Engines.FLINK) {
         again.add("--restoreFrom=latest");
       }
-      Path log2 = work.resolve("second-run.log");
+      Path log2 = logs.resolve("second-run.log");
       long countBefore = watch.count();
       long restart = System.nanoTime();
       second = start(spec, again, log2);
@@ -319,6 +323,22 @@ final class CrashHarness {
     for (Map.Entry<String, Integer> g : counts.entrySet()) {
       if (!want.containsKey(g.getKey())) {
         o.unexpected += g.getValue();
+        if (o.mismatches.size() < 3) {
+          // The expected result nearest to it (longest common prefix: the same key), for the message.
+          String near = "";
+          int best = -1;
+          for (String e : want.keySet()) {
+            int n = 0;
+            while (n < e.length() && n < g.getKey().length() && e.charAt(n) == g.getKey().charAt(n)) {
+              n++;
+            }
+            if (n > best && !counts.containsKey(e)) {
+              best = n;
+              near = e;
+            }
+          }
+          o.mismatches.add("got " + g.getKey() + " where the model has " + near);
+        }
       }
     }
   }
