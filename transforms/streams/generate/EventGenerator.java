@@ -20,7 +20,7 @@ import streams.model.Json;
  * {@code uniform[0, disorder]} after its event time; a {@code lateFraction} of events arrives a further 1 to
  * 20 minutes late. Orders (5 000 users, status 80% COMPLETED) are followed by a payment 80% of the time,
  * at {@code created_at} −15 s … +6 min (so some fall outside the join interval), 2% paid twice.
- * Transactions are spread over 2 000 accounts, and 2% of them start a burst of 4–8 transactions within
+ * Transactions are spread over 2 000 accounts (or {@code accounts}), and 2% of them start a burst of 4–8 transactions within
  * 45 s on one account (fraud candidates). A {@code badFraction} of lines is malformed on purpose. Formats
  * vary the way real feeds do: amounts as numbers or strings, times as ISO-8601 with Z or an offset, or
  * epoch milliseconds.
@@ -34,8 +34,13 @@ public final class EventGenerator implements Iterable<String> {
   private final long disorderMillis;
   private final double lateFraction;
   private final double badFraction;
+  private final int accounts;
 
-  private EventGenerator(long events, long seed, long disorderMillis, double lateFraction, double badFraction) {
+  private EventGenerator(
+      long events, long seed, long disorderMillis, double lateFraction, double badFraction, int accounts) {
+    if (accounts < 1) {
+      throw new IllegalArgumentException("accounts must be >= 1, got " + accounts);
+    }
     if (events < 0) {
       throw new IllegalArgumentException("events must be >= 0, got " + events);
     }
@@ -50,6 +55,7 @@ public final class EventGenerator implements Iterable<String> {
     this.disorderMillis = disorderMillis;
     this.lateFraction = lateFraction;
     this.badFraction = badFraction;
+    this.accounts = accounts;
   }
 
   public static Builder builder() {
@@ -63,6 +69,7 @@ public final class EventGenerator implements Iterable<String> {
     private long disorderMillis = 5_000;
     private double lateFraction = 0.01;
     private double badFraction = 0.001;
+    private int accounts = 2_000;
 
     public Builder events(long events) {
       this.events = events;
@@ -89,8 +96,14 @@ public final class EventGenerator implements Iterable<String> {
       return this;
     }
 
+    /** How many accounts the transactions are spread over (default 2 000); the sequence of draws is the same. */
+    public Builder accounts(int accounts) {
+      this.accounts = accounts;
+      return this;
+    }
+
     public EventGenerator build() {
-      return new EventGenerator(events, seed, disorderMillis, lateFraction, badFraction);
+      return new EventGenerator(events, seed, disorderMillis, lateFraction, badFraction, accounts);
     }
   }
 
@@ -172,7 +185,7 @@ public final class EventGenerator implements Iterable<String> {
       } else if (random.nextBoolean()) {
         order(clock);
       } else {
-        transaction(clock, "a-" + random.nextInt(2_000));
+        transaction(clock, "a-" + random.nextInt(accounts));
         if (random.nextDouble() < 0.02) {
           burst(clock);
         }
@@ -211,7 +224,7 @@ public final class EventGenerator implements Iterable<String> {
     }
 
     private void burst(long start) {
-      String accountId = "a-" + random.nextInt(2_000);
+      String accountId = "a-" + random.nextInt(accounts);
       int size = 4 + random.nextInt(5);
       for (int i = 0; i < size; i++) {
         transaction(start + random.nextLong(45_000), accountId);

@@ -150,6 +150,15 @@ public interface KafkaIoOptions extends PipelineOptions {
   void setLateTopic(String value);
 
   @Description(
+      "--source=kafka: let each offset of a partition through once (keyed state per partition), so that a job"
+          + " restored from a checkpoint that reads a partition twice counts nothing twice. Set by the command"
+          + " line for runs on an engine that restores from checkpoints, when they ask for them (--checkpointingInterval, --restoreFrom, --exactlyOnce).")
+  @Default.Boolean(false)
+  boolean getDropReplayedOffsets();
+
+  void setDropReplayedOffsets(boolean value);
+
+  @Description(
       "--sink=kafka: write with Kafka transactions (KafkaIO's exactly-once sink). Needs a runner that"
           + " supports stable input (checkpointing); a runner that does not refuses the job at start-up.")
   @Default.Boolean(false)

@@ -55,12 +55,20 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   private final KafkaSourceConfig kafka;
   private final ReadEnd end;
   private final Duration maxEventTimeJump;
+  private boolean dropReplayedOffsets;
 
   private ReadEvents(String filePattern, KafkaSourceConfig kafka, ReadEnd end, Duration maxEventTimeJump) {
     this.filePattern = filePattern;
     this.kafka = kafka;
     this.end = end;
     this.maxEventTimeJump = maxEventTimeJump;
+  }
+
+  /** Kafka: let each offset through once, even if a restored job reads a partition twice ({@link DropReplayedOffsets}). */
+  public ReadEvents dropReplayedOffsets(boolean drop) {
+    ReadEvents r = new ReadEvents(filePattern, kafka, end, maxEventTimeJump);
+    r.dropReplayedOffsets = drop;
+    return r;
   }
 
   /** The source the options choose: {@code --source=file} reads {@code input}, {@code kafka} the topics. */
@@ -75,7 +83,8 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
       case "kafka":
         return fromKafka(KafkaSourceConfig.from(options))
             .drainedBy(options.getDrainSignal())
-            .withMaxEventTimeJump(Durations.parsePositive("maxEventTimeJump", options.getMaxEventTimeJump()));
+            .withMaxEventTimeJump(Durations.parsePositive("maxEventTimeJump", options.getMaxEventTimeJump()))
+            .dropReplayedOffsets(options.getDropReplayedOffsets());
       default:
         throw new IllegalArgumentException(
             "--source=" + options.getSource() + " is not a source; allowed: file, kafka");
@@ -92,12 +101,14 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
 
   /** A Kafka read that ends, and lets the job drain, once the file {@code drainSignal} exists. */
   public ReadEvents drainedBy(String drainSignal) {
-    return kafka == null ? this : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal), maxEventTimeJump);
+    return kafka == null
+        ? this
+        : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal), maxEventTimeJump).dropReplayedOffsets(dropReplayedOffsets);
   }
 
   /** Kafka: how far ahead of its partition's event time (and the wall clock) an event may be. */
   public ReadEvents withMaxEventTimeJump(Duration jump) {
-    return new ReadEvents(filePattern, kafka, end, jump);
+    return new ReadEvents(filePattern, kafka, end, jump).dropReplayedOffsets(dropReplayedOffsets);
   }
 
   public boolean isKafka() {
@@ -147,8 +158,11 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
       }
       read = read.withMaxReadTime(kafka.maxReadTime());
     }
-    return begin
-        .apply("ReadKafka", read)
+    PCollection<KafkaRecord<byte[], byte[]>> records = begin.apply("ReadKafka", read);
+    if (dropReplayedOffsets) {
+      records = records.apply("DropReplayedOffsets", new DropReplayedOffsets());
+    }
+    return records
         .apply("RecordValues", ParDo.of(new ValueAsTextFn(readEnd)))
         .setCoder(StringUtf8Coder.of());
   }

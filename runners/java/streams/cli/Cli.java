@@ -23,6 +23,7 @@ import streams.pipelines.StreamsOptions;
 public final class Cli {
   static {
     PipelineOptionsFactory.register(RunOptions.class);
+    PipelineOptionsFactory.register(Recovery.Options.class);
     PipelineOptionsFactory.register(ConsoleOptions.class);
   }
 

@@ -241,7 +241,8 @@ public enum Engines {
    * otherwise ({@code --checkpointingInterval}, {@code -1} for none), a Kafka source on Flink gets a
    * checkpoint every {@value #KAFKA_CHECKPOINT_MILLIS} ms, with bundles finished before each (results written
    * by the sink are flushed before the offsets that produced them are committed) and checkpoints written to
-   * files under the temp folder, not to the JobManager's memory (limited to 5 MB a state).
+   * files of the pipeline's own folder, not to the JobManager's memory (limited to 5 MB a state), see
+   * {@link Recovery}.
    */
   void configureKafkaSource(PipelineOptions options, List<String> userArgs) {
     if (this != FLINK || userArgs.stream().anyMatch(a -> a.startsWith("--checkpointingInterval"))) {
@@ -252,13 +253,7 @@ public enum Engines {
     if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
       flink.setFinishBundleBeforeCheckpointing(true);
     }
-    if (userArgs.stream().noneMatch(a -> a.startsWith("--stateBackend"))) {
-      flink.setStateBackend("filesystem");
-      flink.setStateBackendStoragePath(
-          java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", "flink-checkpoints")
-              .toUri()
-              .toString());
-    }
+    // Where the checkpoints go and how long they are kept: Recovery.configure.
   }
 
   public static Engines fromArgs(List<String> args) {

@@ -52,6 +52,12 @@ final class GenerateCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
+      names = "--accounts",
+      description = "Accounts the transactions are spread over (default ${DEFAULT-VALUE}); fraud keeps state per account.",
+      defaultValue = "2000")
+  int accounts;
+
+  @Option(
       names = "--rate",
       paramLabel = "EVENTS_PER_S",
       description = "--to-kafka: events per second; 0 sends as fast as the broker takes them (default ${DEFAULT-VALUE}).",
@@ -95,6 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
               .disorderMillis(Durations.parseNonNegative("disorder", disorder).getMillis())
               .lateFraction(lateFraction)
               .badFraction(badFraction)
+              .accounts(accounts)
               .build();
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());

@@ -71,6 +71,7 @@ final class PipelineCommand {
         // A leftover empty file in the temporary folder; the next run of this job name clears it.
       }
     }
+    Recovery.afterRun(engine, name, plan.options.getGroupId(), plan.options, outcome.state);
     metrics.close();
     return outcome.exitCode();
   }

@@ -119,6 +119,7 @@ final class RunPlan {
           "--stopAfter and --stopWhenIdle end streaming jobs; this run is a batch job (add --streaming or"
               + " --source=kafka)");
     }
+    Recovery.configure(engine, name, options.getGroupId(), streaming, options, args, out);
 
     Pipeline pipeline = Pipeline.create(options);
     try {

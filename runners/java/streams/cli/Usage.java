@@ -14,6 +14,7 @@ final class Usage {
     out.println("scripts/run " + entry.name + ": " + entry.summary);
     PipelineOptionsFactory.printHelp(out, entry.optionsClass);
     PipelineOptionsFactory.printHelp(out, RunOptions.class);
+    PipelineOptionsFactory.printHelp(out, Recovery.Options.class);
     PipelineOptionsFactory.printHelp(out, ConsoleOptions.class);
   }
 

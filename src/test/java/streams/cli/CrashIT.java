@@ -1,0 +1,149 @@
+package streams.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import streams.io.KafkaBroker;
+import streams.reference.CompletedModel;
+import streams.reference.FraudModel;
+import streams.reference.RevenueModel;
+
+/**
+ * Crash tests of whole runs through {@code scripts/run} (the fat jar, as a user runs it), killed with
+ * SIGKILL mid-stream and started again ({@link CrashHarness}); each writes its figures to {@code
+ * target/crash-report.txt}.
+ *
+ * <ul>
+ *   <li>Flink, {@code --exactlyOnce}, {@code revenue} and {@code fraud}: restarted with {@code
+ *       --restoreFrom=latest}, the committed output is the model: nothing lost, nothing twice.
+ *   <li>Flink without {@code --exactlyOnce}, killed while output written after the latest checkpoint is on
+ *       the topic: the checker sees those results twice after the restore (at-least-once), and none lost.
+ *   <li>Spark ({@code completed}; Spark refuses {@code --exactlyOnce}): the driver is killed and restarted
+ *       on the same {@code --checkpointDir}; duplicates and losses are counted and reported.
+ * </ul>
+ *
+ * <p>Not in the default suite (several minutes): {@code scripts/test-crash}. {@link FlinkCrashTest} is the
+ * short one that is.
+ */
+public class CrashIT {
+  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final Path REPORT = CrashHarness.ROOT.resolve("target/crash-report.txt");
+
+  @BeforeClass
+  public static void needsJar() {
+    assertTrue(
+        "target/portable-streams.jar is missing: run scripts/test-crash",
+        Files.isRegularFile(CrashHarness.ROOT.resolve("target/portable-streams.jar")));
+  }
+
+  private static CrashHarness.Spec spec(String name, String pipeline, boolean exactlyOnce) {
+    CrashHarness.Spec spec = new CrashHarness.Spec();
+    spec.name = name;
+    spec.pipeline = pipeline;
+    spec.exactlyOnce = exactlyOnce;
+    spec.useJar = true;
+    spec.events = 6_000;
+    spec.eventsPerSecond = 150;
+    spec.checkpointMillis = exactlyOnce ? 2_000 : 10_000;
+    spec.killBetweenWriteAndCheckpoint = !exactlyOnce;
+    return spec;
+  }
+
+  private static CrashHarness.Outcome run(CrashHarness.Spec spec, List<String> lines, List<String> expected)
+      throws Exception {
+    CrashHarness.Outcome o = CrashHarness.run(BROKER, TMP.newFolder(spec.name).toPath(), spec, lines, expected);
+    String line = o.summary(spec);
+    System.out.println(line);
+    report(line);
+    assertEquals("second run's exit code:\n" + o.secondLog, 0, o.secondRunExit);
+    assertEquals("results not in the model: " + line, 0, o.unexpected);
+    return o;
+  }
+
+  private static void report(String line) throws IOException {
+    Files.createDirectories(REPORT.getParent());
+    Files.writeString(
+        REPORT, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private static List<String> revenueModel(List<String> lines) {
+    return new ArrayList<>(RevenueModel.expected(lines, 10_000));
+  }
+
+  private static List<String> fraudModel(List<String> lines) {
+    return new ArrayList<>(FraudModel.expected(lines, 5, 60_000));
+  }
+
+  private static final List<String> REVENUE_ARGS = List.of("--window=PT10S", "--allowedLateness=PT0S");
+
+  @Test
+  public void revenueExactlyOnce() throws Exception {
+    CrashHarness.Spec spec = spec("crashit-revenue-eos", "revenue", true);
+    spec.pipelineArgs = REVENUE_ARGS;
+    List<String> lines = CrashHarness.events(spec.events, spec.seed);
+    CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
+    assertEquals(o.summary(spec), 0, o.lost);
+    assertEquals(o.summary(spec), 0, o.duplicates);
+  }
+
+  @Test
+  public void revenueAtLeastOnceShowsDuplicates() throws Exception {
+    CrashHarness.Spec spec = spec("crashit-revenue-alo", "revenue", false);
+    spec.pipelineArgs = REVENUE_ARGS;
+    List<String> lines = CrashHarness.events(spec.events, spec.seed);
+    CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
+    assertEquals(o.summary(spec), 0, o.lost);
+    if (o.writtenSinceCheckpointAtKill > 0) {
+      assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
+    }
+  }
+
+  @Test
+  public void fraudExactlyOnce() throws Exception {
+    CrashHarness.Spec spec = spec("crashit-fraud-eos", "fraud", true);
+    spec.events = 8_000;
+    spec.eventsPerSecond = 200;
+    List<String> lines = CrashHarness.events(spec.events, spec.seed);
+    CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
+    assertEquals(o.summary(spec), 0, o.lost);
+    assertEquals(o.summary(spec), 0, o.duplicates);
+  }
+
+  @Test
+  public void fraudAtLeastOnceShowsDuplicates() throws Exception {
+    CrashHarness.Spec spec = spec("crashit-fraud-alo", "fraud", false);
+    spec.events = 8_000;
+    spec.eventsPerSecond = 200;
+    List<String> lines = CrashHarness.events(spec.events, spec.seed);
+    CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
+    assertEquals(o.summary(spec), 0, o.lost);
+    if (o.writtenSinceCheckpointAtKill > 0) {
+      assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
+    }
+  }
+
+  @Test
+  public void sparkDriverKilledRestartsFromItsCheckpointDir() throws Exception {
+    CrashHarness.Spec spec = spec("crashit-spark-completed", "completed", false);
+    spec.engine = Engines.SPARK;
+    spec.killBetweenWriteAndCheckpoint = false;
+    List<String> lines = CrashHarness.events(spec.events, spec.seed);
+    CrashHarness.Outcome o = run(spec, lines, new ArrayList<>(CompletedModel.expected(lines)));
+    assertThat("the restarted driver wrote output: " + o.summary(spec), o.read, greaterThan((int) o.outputAtKill));
+  }
+}
