@@ -113,7 +113,7 @@ public final class Recovery {
       }
       boolean asked =
           userArgs.stream()
-              .anyMatch(a -> a.startsWith("--checkpointingInterval=") || a.startsWith("--restoreFrom=") || a.equals("--exactlyOnce") || a.equals("--exactlyOnce=true"));
+              .anyMatch(a -> a.startsWith("--checkpointingInterval=") || a.startsWith("--restoreFrom=") || a.startsWith("--savepointPath=") || a.equals("--exactlyOnce") || a.equals("--exactlyOnce=true"));
       if (asked && userArgs.stream().noneMatch(a -> a.startsWith("--dropReplayedOffsets"))) {
         // A restored Beam Flink source may read a partition twice (apache/beam#34890): each offset once.
         options.as(streams.io.KafkaIoOptions.class).setDropReplayedOffsets(true);

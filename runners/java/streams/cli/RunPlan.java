@@ -104,6 +104,24 @@ final class RunPlan {
             && !"bounded".equalsIgnoreCase(String.valueOf(options.getReadMode()).trim());
     boolean streaming = options.as(StreamingOptions.class).isStreaming() || unboundedKafka;
     boolean drain = Flags.parseStop(run.getStop());
+    if (streaming && engine == Engines.FLINK && sink == SinkKind.KAFKA && options.getExactlyOnce()) {
+      // Beam's exactly-once Kafka sink on Flink cannot end by itself: at the end of input the runner finds
+      // the sink's watermark holds still set ("There are still watermark holds left when terminating
+      // operator"), fails the job and restarts it for ever. Such a job is cancelled; what it committed stays
+      // consistent, and --restoreFrom=latest resumes it.
+      if (args.stream().anyMatch(a -> a.startsWith("--stop=")) && drain) {
+        throw new UsageException(
+            "--stop=drain cannot end an --exactlyOnce job on flink (the runner fails at the end of input with"
+                + " the Kafka sink's watermark holds set); use --stop=cancel, then --restoreFrom=latest to resume");
+      }
+      if ("toEnd".equalsIgnoreCase(String.valueOf(options.getReadMode()).trim())) {
+        throw new UsageException(
+            "--readMode=toEnd cannot end an --exactlyOnce job on flink (the runner fails at the end of input with"
+                + " the Kafka sink's watermark holds set); read unbounded and stop with --stopWhenIdle or"
+                + " --stopAfter (the job is cancelled)");
+      }
+      drain = false;
+    }
     Duration drainTimeout = Flags.duration("drainTimeout", run.getDrainTimeout());
     Path drainSignal = null;
     if (streaming && source == SourceKind.KAFKA && drain) {

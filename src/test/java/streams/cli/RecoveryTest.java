@@ -40,6 +40,14 @@ class RecoveryTest {
   }
 
   @Test
+  void exactlyOnceOnFlinkIsCancelledNeverDrained() {
+    String drain = refusal(kafkaRun("flink", "--exactlyOnce", "--checkpointingInterval=10000", "--stop=drain"));
+    assertTrue(drain.startsWith("--stop=drain cannot end an --exactlyOnce job on flink"), drain);
+    String toEnd = refusal(kafkaRun("flink", "--exactlyOnce", "--checkpointingInterval=10000", "--readMode=toEnd"));
+    assertTrue(toEnd.startsWith("--readMode=toEnd cannot end an --exactlyOnce job on flink"), toEnd);
+  }
+
+  @Test
   void badStateBackendIsOneLine() {
     String m = refusal(kafkaRun("flink", "--stateBackend=memory"));
     assertTrue(m.startsWith("--stateBackend=memory is not a state backend; allowed: rocksdb, hashmap"), m);
