@@ -60,10 +60,13 @@ final class ModelJson {
     return new Raw((cents < 0 ? "-" : "") + digits.substring(0, point) + "." + digits.substring(point));
   }
 
-  /** Epoch milliseconds as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC. */
+  /** Epoch milliseconds as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC; a year after 9999 with a {@code +}. */
   static String instant(long millis) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.UTC);
-    StringBuilder sb = new StringBuilder(24);
+    StringBuilder sb = new StringBuilder(25);
+    if (t.getYear() > 9999) {
+      sb.append('+'); // ISO-8601 expanded year: the end of a window in the last hour of 9999
+    }
     pad(sb, t.getYear(), 4).append('-');
     pad(sb, t.getMonthValue(), 2).append('-');
     pad(sb, t.getDayOfMonth(), 2).append('T');

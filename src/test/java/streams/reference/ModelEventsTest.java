@@ -67,6 +67,7 @@ class ModelEventsTest {
     assertEquals("1970-01-01T00:00:00.000Z", ModelJson.instant(0));
     assertEquals("2026-01-15T10:00:00.123Z", ModelJson.instant(1_768_471_200_123L));
     assertEquals("9999-12-31T23:59:59.999Z", ModelJson.instant(ModelEvents.MAX_MILLIS));
+    assertEquals("+10000-01-01T00:00:00.000Z", ModelJson.instant(ModelEvents.MAX_MILLIS + 1));
     assertEquals("{\"id\":\"o-\\\"1\\u0000\",\"n\":3,\"f\":true}", ModelJson.line("id", "o-\"1\u0000", "n", 3L, "f", true));
   }
 }
