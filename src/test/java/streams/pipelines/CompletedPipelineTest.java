@@ -5,42 +5,26 @@ import static streams.testing.Events.T0;
 import static streams.testing.Events.min;
 import static streams.testing.Events.order;
 
-import java.util.Collection;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 import org.joda.time.Duration;
-import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
 import streams.io.Results;
 import streams.model.OrderMetric;
-import streams.testing.Conformance;
+import streams.testing.StreamingPipelineTest;
 import streams.testing.TestRunner;
 
 /** {@code completed} with TestStream on every runner: a stateless filter + map, late data included. */
 @RunWith(Parameterized.class)
-public class CompletedPipelineTest {
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
-  }
-
-  private final TestRunner runner;
-
-  @Rule public final transient TestPipeline pipeline;
-  @Rule public final transient Conformance conformance;
-
+public class CompletedPipelineTest extends StreamingPipelineTest {
   public CompletedPipelineTest(TestRunner runner) {
-    this.runner = runner;
-    this.pipeline = TestPipeline.fromOptions(runner.streamingOptions());
-    this.conformance = new Conformance(runner);
+    super(runner);
   }
 
   private static OrderMetric metric(String orderId, String userId, long cents, Duration at) {

@@ -8,18 +8,14 @@ import static streams.testing.Events.sec;
 import static streams.testing.Events.transaction;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
-import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized.Parameters;
 import org.junit.runners.Parameterized;
 import streams.generate.EventGenerator;
 import streams.model.FraudAlert;
@@ -27,6 +23,7 @@ import streams.reference.FraudModel;
 import streams.testing.Conformance;
 import streams.testing.Counters;
 import streams.testing.DisorderedStream;
+import streams.testing.StreamingPipelineTest;
 import streams.testing.TestRunner;
 import streams.transforms.DetectBursts;
 
@@ -35,7 +32,7 @@ import streams.transforms.DetectBursts;
  * allowed lateness 0 unless a scenario says otherwise. Account {@code a-1} unless said otherwise.
  */
 @RunWith(Parameterized.class)
-public class FraudPipelineTest {
+public class FraudPipelineTest extends StreamingPipelineTest {
   static final String SPARK_STREAMING_TIMERS =
       "the Spark runner rejects DoFns with timers in streaming mode (TranslationUtils.rejectTimers via"
           + " StatefulStreamingParDoEvaluator: \"DoFn cannot yet be used with timers in the SparkRunner\");"
@@ -46,20 +43,8 @@ public class FraudPipelineTest {
       new Conformance.Refusal(
           TestRunner.SPARK, SPARK_STREAMING_TIMERS, "cannot yet be used with timers in the SparkRunner");
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
-  }
-
-  private final TestRunner runner;
-
-  @Rule public final transient TestPipeline pipeline;
-  @Rule public final transient Conformance conformance;
-
   public FraudPipelineTest(TestRunner runner) {
-    this.runner = runner;
-    this.pipeline = TestPipeline.fromOptions(runner.streamingOptions());
-    this.conformance = new Conformance(runner);
+    super(runner);
   }
 
   private PCollection<FraudAlert> fraud(String allowedLateness, TestStream<String> events) {

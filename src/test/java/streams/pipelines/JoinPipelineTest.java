@@ -9,25 +9,22 @@ import static streams.testing.Events.payment;
 import static streams.testing.Events.sec;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
-import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized.Parameters;
 import org.junit.runners.Parameterized;
 import streams.model.OrderPayment;
 import streams.reference.JoinModel;
 import streams.testing.Conformance;
 import streams.testing.Counters;
 import streams.testing.DisorderedStream;
+import streams.testing.StreamingPipelineTest;
 import streams.testing.TestRunner;
 import streams.transforms.JoinPaymentsToOrders;
 
@@ -36,7 +33,7 @@ import streams.transforms.JoinPaymentsToOrders;
  * +5 min]}, bounds included; allowed lateness as each scenario says. Orders of 12.50, payments of 12.50.
  */
 @RunWith(Parameterized.class)
-public class JoinPipelineTest {
+public class JoinPipelineTest extends StreamingPipelineTest {
   static final String SPARK_STREAMING_TIMERS =
       "the Spark runner rejects DoFns with timers in streaming mode (TranslationUtils.rejectTimers via"
           + " StatefulStreamingParDoEvaluator: \"DoFn cannot yet be used with timers in the SparkRunner\");"
@@ -48,20 +45,8 @@ public class JoinPipelineTest {
       new Conformance.Refusal(
           TestRunner.SPARK, SPARK_STREAMING_TIMERS, "cannot yet be used with timers in the SparkRunner");
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
-  }
-
-  private final TestRunner runner;
-
-  @Rule public final transient TestPipeline pipeline;
-  @Rule public final transient Conformance conformance;
-
   public JoinPipelineTest(TestRunner runner) {
-    this.runner = runner;
-    this.pipeline = TestPipeline.fromOptions(runner.streamingOptions());
-    this.conformance = new Conformance(runner);
+    super(runner);
   }
 
   private PCollection<OrderPayment> join(String allowedLateness, TestStream<String> events) {

@@ -6,10 +6,8 @@ import static streams.testing.Events.order;
 import static streams.testing.Events.sec;
 
 
-import java.util.Collection;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -17,14 +15,13 @@ import org.joda.time.Duration;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
-import org.junit.Rule;
-import org.junit.runners.Parameterized.Parameters;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import streams.io.Results;
 import streams.model.LateEvent;
 import streams.model.UserRevenue;
 import streams.testing.Conformance;
+import streams.testing.StreamingPipelineTest;
 import streams.testing.TestRunner;
 
 /**
@@ -33,23 +30,11 @@ import streams.testing.TestRunner;
  * minutes unless a scenario says otherwise.
  */
 @RunWith(Parameterized.class)
-public class RevenuePipelineTest {
+public class RevenuePipelineTest extends StreamingPipelineTest {
   private static final IntervalWindow WINDOW = new IntervalWindow(T0, T0.plus(Duration.standardHours(1)));
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
-    return Conformance.runners();
-  }
-
-  private final TestRunner runner;
-
-  @Rule public final transient TestPipeline pipeline;
-  @Rule public final transient Conformance conformance;
-
   public RevenuePipelineTest(TestRunner runner) {
-    this.runner = runner;
-    this.pipeline = TestPipeline.fromOptions(runner.streamingOptions());
-    this.conformance = new Conformance(runner);
+    super(runner);
   }
 
   private RevenuePipeline.Options options(String trigger, String allowedLateness) {
