@@ -108,6 +108,16 @@ public interface KafkaIoOptions extends PipelineOptions {
 
   void setDrainSignal(String value);
 
+  @Description(
+      "Streaming Kafka read that ends (--readMode=toEnd, or drained): a partition's watermark goes to the end"
+          + " of time only once every partition of the read has reached its end in this JVM. For a runner"
+          + " whose source watermark is the latest of its readers' (Spark: one reader ending early would end"
+          + " the whole read). Set by scripts/run on Spark.")
+  @Default.Boolean(false)
+  Boolean getEndPartitionsTogether();
+
+  void setEndPartitionsTogether(Boolean value);
+
   @Description("--readMode=bounded: stop after this many records in all (split across partitions).")
   Long getMaxRecords();
 

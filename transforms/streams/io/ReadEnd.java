@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,27 +54,52 @@ public final class ReadEnd implements Serializable {
    */
   private static final Map<String, AtomicLong> NEXT_OFFSETS = new ConcurrentHashMap<>();
 
+  /** By read: the partitions that have reached their end in this JVM (reads ending together only). */
+  private static final Map<String, Set<String>> REACHED_END = new ConcurrentHashMap<>();
+
   /** {@code topic-partition} → the first offset not to process; null: no end offsets. */
   private final Map<String, Long> endOffsets;
 
   private final String drainSignal;
   private final String readId;
 
-  private ReadEnd(Map<String, Long> endOffsets, String drainSignal, String readId) {
+  /** No partition ends before every partition of the read has reached its end (see {@link #together}). */
+  private final boolean together;
+
+  private ReadEnd(Map<String, Long> endOffsets, String drainSignal, String readId, boolean together) {
     this.endOffsets = endOffsets;
     this.drainSignal = drainSignal;
     this.readId = readId;
+    this.together = together;
   }
 
   /** A read that ends when {@code drainSignal} appears (null or blank: never). */
   public static ReadEnd onDrain(String drainSignal) {
     return new ReadEnd(
-        null, drainSignal == null || drainSignal.isBlank() ? null : drainSignal, UUID.randomUUID().toString());
+        null,
+        drainSignal == null || drainSignal.isBlank() ? null : drainSignal,
+        UUID.randomUUID().toString(),
+        false);
   }
 
   /** A read that also ends at the topics' current end offsets (committed transactions only). */
   public ReadEnd atCurrentEnd(String bootstrapServers, List<String> topics) {
-    return new ReadEnd(currentEndOffsets(bootstrapServers, topics), drainSignal, readId);
+    return new ReadEnd(currentEndOffsets(bootstrapServers, topics), drainSignal, readId, together);
+  }
+
+  /**
+   * This read, with every partition ending together: a partition that has reached its end keeps its
+   * event-time watermark until every partition of the read (those of the end offsets, or of the drain
+   * request) has reached its own in this JVM; then all move to the end of time. For a runner whose watermark
+   * of a source is the latest of its readers' rather than the earliest: Beam's Spark runner publishes, for
+   * each micro-batch, the highest watermark of the source's splits (its {@code ReadReportDStream}), so a
+   * split whose partitions ended first put the whole read at the end of time while another split still had
+   * records: the command line stopped the job, and records read after that were behind the watermark (every
+   * window expired), dropped. The partitions of the read must all be read in one JVM (Spark {@code local[*]},
+   * or a cluster with one executor); a partition read elsewhere would never be seen to end.
+   */
+  public ReadEnd together() {
+    return new ReadEnd(endOffsets, drainSignal, readId, true);
   }
 
   /**
@@ -128,6 +154,8 @@ public final class ReadEnd implements Serializable {
               endOffsets == null ? null : endOffsets.getOrDefault(partition, 0L),
               drainSignal,
               NEXT_OFFSETS.computeIfAbsent(readId + "/" + partition, k -> new AtomicLong(-1)),
+              together ? REACHED_END.computeIfAbsent(readId, k -> ConcurrentHashMap.newKeySet()) : null,
+              endOffsets == null ? null : endOffsets.keySet(),
               previousWatermark);
         };
   }
@@ -168,6 +196,11 @@ public final class ReadEnd implements Serializable {
     private final Long endOffset;
     private final String drainSignal;
     private final AtomicLong nextOffset;
+    /** Null: this partition ends on its own; else the partitions of the read that have reached their end. */
+    private final Set<String> reachedEnd;
+    /** The partitions of the read to the end offsets (null: those of the drain request, once it exists). */
+    private Set<String> readPartitions;
+    private boolean reached;
     private boolean ended;
     private Long drainOffset;
     private long nextDrainCheck;
@@ -178,16 +211,24 @@ public final class ReadEnd implements Serializable {
         Long endOffset,
         String drainSignal,
         AtomicLong nextOffset,
+        Set<String> reachedEnd,
+        Set<String> readPartitions,
         Optional<Instant> previousWatermark) {
       this.inner = inner;
       this.partition = partition;
       this.endOffset = endOffset;
       this.drainSignal = drainSignal;
       this.nextOffset = nextOffset;
+      this.reachedEnd = reachedEnd;
+      this.readPartitions = readPartitions;
       // A reader re-created from a checkpoint keeps an ended read ended.
       this.ended =
           previousWatermark.isPresent()
               && !previousWatermark.get().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+      this.reached = ended;
+      if (ended && reachedEnd != null) {
+        reachedEnd.add(partition);
+      }
     }
 
     @Override
@@ -199,18 +240,24 @@ public final class ReadEnd implements Serializable {
     @Override
     public Instant getWatermark(PartitionContext ctx) {
       Instant watermark = inner.getWatermark(ctx);
-      if (!ended) {
+      if (!reached) {
         // The offsets read so far in this JVM decide. A partition that has delivered nothing here (empty,
         // or read from its end) ends once its backlog is known to be 0; the backlog alone would not do for
         // the others, as a reader learns the partition's latest offset only now and then.
         long next = nextOffset.get();
         boolean nothingToRead = next < 0 && ctx.getMessageBacklog() == 0;
         if (endOffset != null && (next >= endOffset || nothingToRead)) {
-          ended = true;
+          reached = true;
         } else if (drainSignal != null) {
           Long drainAt = drainOffset();
-          ended = drainAt != null && (next >= drainAt || nothingToRead);
+          reached = drainAt != null && (next >= drainAt || nothingToRead);
         }
+        if (reached && reachedEnd != null) {
+          reachedEnd.add(partition);
+        }
+      }
+      if (reached && !ended) {
+        ended = reachedEnd == null || (readPartitions != null && reachedEnd.containsAll(readPartitions));
       }
       return ended ? BoundedWindow.TIMESTAMP_MAX_VALUE : watermark;
     }
@@ -225,6 +272,9 @@ public final class ReadEnd implements Serializable {
           Map<String, Long> offsets = readOffsets(signal);
           if (offsets != null) {
             drainOffset = offsets.getOrDefault(partition, 0L);
+            if (readPartitions == null) {
+              readPartitions = offsets.keySet();
+            }
           }
         }
       }

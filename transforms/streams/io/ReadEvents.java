@@ -83,6 +83,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
       case "kafka":
         return fromKafka(KafkaSourceConfig.from(options))
             .drainedBy(options.getDrainSignal())
+            .endingPartitionsTogether(Boolean.TRUE.equals(options.getEndPartitionsTogether()))
             .withMaxEventTimeJump(Durations.parsePositive("maxEventTimeJump", options.getMaxEventTimeJump()))
             .dropReplayedOffsets(options.getDropReplayedOffsets());
       default:
@@ -104,6 +105,15 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     return kafka == null
         ? this
         : new ReadEvents(null, kafka, ReadEnd.onDrain(drainSignal), maxEventTimeJump).dropReplayedOffsets(dropReplayedOffsets);
+  }
+
+  /**
+   * A Kafka read that ends (to the topics' end, or drained) moves no partition's watermark to the end of time
+   * before every partition of the read has reached its end in this JVM: for a runner whose source watermark
+   * is the latest of its readers' (Spark), where one reader ending early would end the whole read.
+   */
+  public ReadEvents endingPartitionsTogether(boolean together) {
+    return kafka == null || !together ? this : new ReadEvents(null, kafka, end.together(), maxEventTimeJump).dropReplayedOffsets(dropReplayedOffsets);
   }
 
   /** Kafka: how far ahead of its partition's event time (and the wall clock) an event may be. */

@@ -87,6 +87,10 @@ final class RunPlan {
       if (options.getGroupId() == null) {
         options.setGroupId(KafkaSourceConfig.defaultGroupId(name, KafkaSourceConfig.topicsOf(options)));
       }
+      if (engine == Engines.SPARK) {
+        // Spark's watermark of a source is the latest of its readers': see ReadEvents.endingPartitionsTogether.
+        options.setEndPartitionsTogether(true);
+      }
     } else if (options.getInput() == null) {
       options.setInput(InputFiles.generated(options.getEvents(), options.getSeed(), out).toString());
     } else {
