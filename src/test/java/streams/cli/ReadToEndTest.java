@@ -96,6 +96,12 @@ public class ReadToEndTest {
           n,
           (a, b) -> a.get("pane_index").asLong() >= b.get("pane_index").asLong() ? a : b);
     }
+    java.util.Set<String> missing = new java.util.TreeSet<>(model.keySet());
+    missing.removeAll(last.keySet());
+    assertEquals(
+        "windows of the model without a pane, of " + model.size() + ", e.g. " + missing.stream().limit(5).toList(),
+        0,
+        missing.size());
     assertEquals(model.keySet(), last.keySet());
     for (Map.Entry<String, JsonNode> e : model.entrySet()) {
       JsonNode pane = last.get(e.getKey());
@@ -120,6 +126,10 @@ public class ReadToEndTest {
     args.add("--startFrom=earliest");
     args.add("--stopAfter=PT3M");
     args.addAll(List.of(extra));
+    if (runner == TestRunner.SPARK) {
+      // 100 records per split and micro-batch: the larger partition takes ten batches, the smaller one.
+      args.add("--maxRecordsPerBatch=200");
+    }
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int code = Cli.run(args, new PrintStream(console, true, StandardCharsets.UTF_8));
     String summary = console.toString(StandardCharsets.UTF_8);
