@@ -35,8 +35,8 @@ import streams.reference.RevenueModel;
  *       on the same {@code --checkpointDir}; duplicates and losses are counted and reported.
  * </ul>
  *
- * <p>Not in the default suite (several minutes): {@code scripts/test-crash}. {@link FlinkCrashTest} is the
- * short one that is.
+ * <p>Not in the default suite (several minutes): {@code scripts/test-crash}. {@link FlinkCrashIT} is the
+ * shorter one, in the same script.
  */
 public class CrashIT {
   @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();

@@ -23,7 +23,7 @@ import streams.reference.RevenueModel;
  *
  * <p>JUnit 4: the broker is a JUnit 4 rule.
  */
-public class FlinkCrashTest {
+public class FlinkCrashIT {
   @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
   @ClassRule public static final Timeout TIMEOUT = Timeout.seconds(600);
