@@ -111,8 +111,8 @@ public interface KafkaIoOptions extends PipelineOptions {
   @Description(
       "Streaming Kafka read that ends (--readMode=toEnd, or drained): a partition's watermark goes to the end"
           + " of time only once every partition of the read has reached its end in this JVM. For a runner"
-          + " whose source watermark is the latest of its readers' (Spark: one reader ending early would end"
-          + " the whole read). Set by scripts/run on Spark.")
+          + " whose source watermark is the latest of its readers' (one reader ending early would then end"
+          + " the whole read). Set by scripts/run where the runner needs it.")
   @Default.Boolean(false)
   Boolean getEndPartitionsTogether();
 

@@ -91,12 +91,12 @@ public final class ReadEnd implements Serializable {
    * This read, with every partition ending together: a partition that has reached its end keeps its
    * event-time watermark until every partition of the read (those of the end offsets, or of the drain
    * request) has reached its own in this JVM; then all move to the end of time. For a runner whose watermark
-   * of a source is the latest of its readers' rather than the earliest: Beam's Spark runner publishes, for
-   * each micro-batch, the highest watermark of the source's splits (its {@code ReadReportDStream}), so a
+   * of a source is the latest of its readers' rather than the earliest: one of Beam's runners publishes, for
+   * each micro-batch, the highest watermark of the source's splits (see runners/ and README), so a
    * split whose partitions ended first put the whole read at the end of time while another split still had
    * records: the command line stopped the job, and records read after that were behind the watermark (every
-   * window expired), dropped. The partitions of the read must all be read in one JVM (Spark {@code local[*]},
-   * or a cluster with one executor); a partition read elsewhere would never be seen to end.
+   * window expired), dropped. The partitions of the read must all be read in one JVM (an embedded engine,
+   * or a cluster with one worker process); a partition read elsewhere would never be seen to end.
    */
   public ReadEnd together() {
     return new ReadEnd(endOffsets, drainSignal, readId, true);

@@ -110,7 +110,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   /**
    * A Kafka read that ends (to the topics' end, or drained) moves no partition's watermark to the end of time
    * before every partition of the read has reached its end in this JVM: for a runner whose source watermark
-   * is the latest of its readers' (Spark), where one reader ending early would end the whole read.
+   * is the latest of its readers' (one runner does so), where one reader ending early would end the whole read.
    */
   public ReadEvents endingPartitionsTogether(boolean together) {
     return kafka == null || !together ? this : new ReadEvents(null, kafka, end.together(), maxEventTimeJump).dropReplayedOffsets(dropReplayedOffsets);

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * How many input lines {@link ParseEvents} has parsed in this JVM, and their size, for the command line's
  * progress line during a batch run. Only the JVM that runs the job's workers counts: an engine embedded in
- * the command line's JVM (Direct, a local Flink mini-cluster, Spark local) does; a job sent to a cluster
+ * the command line's JVM (an embedded engine) does; a job sent to a cluster
  * leaves these at zero here. The size counts characters and the line end, which is the number of bytes read
  * for ASCII text (JSON events are, except for non-ASCII text in string values).
  */
