@@ -33,7 +33,14 @@ ensure_bench_jar() {
 
 build_jars() {
   echo "building $JAR (the first build downloads the Maven dependencies) ..." >&2
-  (cd "$ROOT" && "${MVN[@]}" package -DskipTests) >&2 || { echo "error: build failed" >&2; exit 1; }
+  # Maven's output goes to a log (its -q mode still writes colour resets); shown only if the build fails.
+  local log="$ROOT/target/build.log"
+  mkdir -p "$ROOT/target"
+  if ! (cd "$ROOT" && "${MVN[@]}" package -DskipTests) >"$log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | tail -n 40 >&2
+    echo "error: build failed (log: $log)" >&2
+    exit 1
+  fi
 }
 
 # The JVM flags of the launcher (heap etc.); --add-opens come from the jar's manifest.
