@@ -8,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import streams.harness.Trees;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -166,7 +165,7 @@ public final class QueryCommand implements Callable<Integer> {
           (System.nanoTime() - start) / 1e9);
       return state == PipelineResult.State.DONE ? 0 : 1;
     } finally {
-      deleteTree(tmp);
+      Trees.delete(tmp);
     }
   }
 
@@ -201,13 +200,5 @@ public final class QueryCommand implements Callable<Integer> {
       }
     }
     return rows;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

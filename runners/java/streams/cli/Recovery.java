@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import streams.harness.Trees;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
@@ -249,6 +251,8 @@ public final class Recovery {
         } else if (Files.isDirectory(job)) {
           try (Stream<Path> snapshots = Files.list(job)) {
             snapshots.filter(Recovery::isSnapshot).forEach(found::add);
+          } catch (NoSuchFileException e) {
+            // Flink discarded this job's folder meanwhile.
           }
         }
       }
@@ -331,19 +335,11 @@ public final class Recovery {
     try (Stream<Path> jobs = Files.list(folder)) {
       for (Path job : (Iterable<Path>) jobs::iterator) {
         if (job.getFileName().toString().matches("[0-9a-f]{32}")) {
-          deleteTree(job);
+          Trees.delete(job);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       // Nothing there, or not removable: --restoreFrom=latest may then find an old checkpoint.
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

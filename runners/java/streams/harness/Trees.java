@@ -3,6 +3,7 @@ package streams.harness;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,7 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class Trees {
   private Trees() {}
 
-  /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+  /**
+   * Deletes {@code dir} and everything under it; nothing when it does not exist. A file or folder that
+   * disappears meanwhile (an engine still cleaning up its own checkpoints) is not an error.
+   */
   public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
@@ -21,16 +25,24 @@ public final class Trees {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
+            Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
           public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
+            if (e != null && !(e instanceof NoSuchFileException)) {
               throw e;
             }
-            Files.delete(d);
+            Files.deleteIfExists(d);
             return FileVisitResult.CONTINUE;
           }
         });
