@@ -23,7 +23,20 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
   /** What a pipeline needs of a runner beyond the Beam model every runner implements. */
   public enum Requirement {
     /** Event-time timers in a stateful DoFn, which some runners cannot fire in streaming mode. */
-    EVENT_TIME_TIMERS
+    EVENT_TIME_TIMERS,
+    /**
+     * A window the watermark has closed stays closed: data later than the allowed lateness is dropped,
+     * never emitted as a new pane of a closed window. A watermark that lags the data it closes (one
+     * micro-batch, in some streaming runners) breaks it; an accumulating complete-output trigger does not
+     * need it.
+     */
+    CLOSED_WINDOWS_STAY_CLOSED
+  }
+
+  /** The requirements of a run, decided from its options (a trigger, a lateness) as well as the pipeline. */
+  @FunctionalInterface
+  public interface Requirements<O> {
+    Set<Requirement> of(O options);
   }
 
   /** The reference model: from the input lines and the options a run used, the exact result lines. */
@@ -39,7 +52,7 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
   private final ReferenceModel<O> model;
   /** The JSON fields that identify one result line (a result's key when outputs are compared). */
   public final List<String> resultKey;
-  public final Set<Requirement> requirements;
+  private final Requirements<O> requirements;
   /** How a streaming run through Kafka measures latency and reads the final answer. */
   public final StreamingProbe streaming;
 
@@ -50,7 +63,7 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
       BiConsumer<Pipeline, O> builder,
       ReferenceModel<O> model,
       List<String> resultKey,
-      Set<Requirement> requirements,
+      Requirements<O> requirements,
       StreamingProbe streaming) {
     this.name = Objects.requireNonNull(name);
     this.summary = Objects.requireNonNull(summary);
@@ -58,7 +71,7 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
     this.builder = Objects.requireNonNull(builder);
     this.model = model;
     this.resultKey = List.copyOf(resultKey);
-    this.requirements = Set.copyOf(requirements);
+    this.requirements = Objects.requireNonNull(requirements);
     this.streaming = Objects.requireNonNull(streaming);
   }
 
@@ -66,7 +79,7 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
   public static <O extends StreamsOptions> PipelineDescriptor<O> of(
       String name, String summary, Class<O> optionsClass, BiConsumer<Pipeline, O> builder) {
     return new PipelineDescriptor<>(
-        name, summary, optionsClass, builder, null, List.of(), Set.of(), StreamingProbe.NOT_MEASURED);
+        name, summary, optionsClass, builder, null, List.of(), o -> Set.of(), StreamingProbe.NOT_MEASURED);
   }
 
   /** With its reference model, and the JSON fields that identify one of its results. */
@@ -74,17 +87,29 @@ public final class PipelineDescriptor<O extends StreamsOptions> {
     return new PipelineDescriptor<>(name, summary, optionsClass, builder, model, resultKey, requirements, streaming);
   }
 
+  /** With requirements that hold whatever the options. */
   public PipelineDescriptor<O> requires(Requirement... needs) {
-    return new PipelineDescriptor<>(
-        name, summary, optionsClass, builder, model, resultKey, Set.of(needs), streaming);
+    Set<Requirement> always = Set.of(needs);
+    return requires(o -> always);
+  }
+
+  /** With requirements that depend on the options of the run. */
+  public PipelineDescriptor<O> requires(Requirements<O> needs) {
+    return new PipelineDescriptor<>(name, summary, optionsClass, builder, model, resultKey, needs, streaming);
   }
 
   public PipelineDescriptor<O> streaming(StreamingProbe probe) {
     return new PipelineDescriptor<>(name, summary, optionsClass, builder, model, resultKey, requirements, probe);
   }
 
+  /** Whether a run with {@code options} needs {@code requirement} of its runner. */
+  public boolean needs(Requirement requirement, PipelineOptions options) {
+    return requirements.of(options.as(optionsClass)).contains(requirement);
+  }
+
+  /** Whether a run with the pipeline's default options needs {@code requirement}. */
   public boolean needs(Requirement requirement) {
-    return requirements.contains(requirement);
+    return requirements.of(defaults()).contains(requirement);
   }
 
   /** Adds the pipeline's transforms to {@code pipeline}, configured by {@code options}. */

@@ -33,6 +33,7 @@ public final class Pipelines {
                 List.of("user_id", "window_start", "pane_index"),
                 (lines, o) ->
                     RevenueModel.expected(lines, Durations.parsePositive("window", o.getWindow()).getMillis()))
+            .requires(RevenuePipeline::requirements)
             .streaming(LatencyProbes.REVENUE));
     register(
         PipelineDescriptor.of(

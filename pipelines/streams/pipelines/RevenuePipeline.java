@@ -1,6 +1,8 @@
 package streams.pipelines;
 
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
+import streams.pipelines.PipelineDescriptor.Requirement;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -75,6 +77,19 @@ public final class RevenuePipeline {
     Boolean getLateOutput();
 
     void setLateOutput(Boolean value);
+  }
+
+  /**
+   * What a run needs of its runner: nothing in the complete mode (it re-emits whole windows and never drops
+   * late data); otherwise closed windows that stay closed, and, to route late orders, event-time timers.
+   */
+  static Set<Requirement> requirements(Options options) {
+    if (OutputMode.parse(options.getTrigger()) == OutputMode.COMPLETE) {
+      return Set.of();
+    }
+    return Boolean.FALSE.equals(options.getLateOutput())
+        ? Set.of(Requirement.CLOSED_WINDOWS_STAY_CLOSED)
+        : Set.of(Requirement.CLOSED_WINDOWS_STAY_CLOSED, Requirement.EVENT_TIME_TIMERS);
   }
 
   /** Reads (--source), computes, writes (--sink): the whole job. */

@@ -1,13 +1,13 @@
 package streams.cli;
 
-import streams.pipelines.Pipelines;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 import streams.pipelines.PipelineDescriptor;
-import streams.pipelines.RevenuePipeline;
+import streams.pipelines.PipelineDescriptor.Requirement;
 
 /**
  * Known runner limits that a pipeline would only hit deep inside the engine, checked at start-up so the
@@ -32,27 +32,29 @@ final class RunnerLimits {
 
   /** Throws a one-line {@link UsageException} when the engine cannot run the pipeline as asked. */
   static void check(PipelineDescriptor<?> entry, Engines engine, Pipeline pipeline) {
-    if (entry.needs(PipelineDescriptor.Requirement.EVENT_TIME_TIMERS) && engine == Engines.SPARK && isStreaming(pipeline)) {
+    if (engine != Engines.SPARK || !isStreaming(pipeline)) {
+      return;
+    }
+    PipelineOptions options = pipeline.getOptions();
+    // Checked first: it names the option that changes the answer.
+    if (entry.needs(Requirement.CLOSED_WINDOWS_STAY_CLOSED, options)) {
+      throw new UsageException(
+          entry.name
+              + " with these options (panes final once the watermark closes a window) on spark in streaming"
+              + " mode would be wrong: Spark's watermark lags one"
+              + " micro-batch, so an event later than --allowedLateness re-opens its closed window as a new pane"
+              + " counting only itself, which replaces the right total for a consumer that upserts (and routing"
+              + " late events needs event-time timers, "
+              + SPARK_STREAMING_TIMERS_ISSUE
+              + "); use --trigger=complete on spark (never drops late data), batch, or flink or direct");
+    }
+    if (entry.needs(Requirement.EVENT_TIME_TIMERS, options)) {
       throw new UsageException(
           entry.name
               + " needs event-time timers, which the Spark runner does not support in streaming mode"
               + " (\"DoFn cannot yet be used with timers in the SparkRunner\", "
               + SPARK_STREAMING_TIMERS_ISSUE
               + "); run it on spark in batch (file input, no --streaming) or on flink or direct");
-    }
-    if (entry.name.equals("revenue") && engine == Engines.SPARK && isStreaming(pipeline)) {
-      RevenuePipeline.Options o = pipeline.getOptions().as(RevenuePipeline.Options.class);
-      if (!"complete".equalsIgnoreCase(String.valueOf(o.getTrigger()).trim())) {
-        throw new UsageException(
-            "revenue --trigger="
-                + o.getTrigger()
-                + " on spark in streaming mode would be wrong: Spark's watermark lags one micro-batch, so an"
-                + " order later than --allowedLateness re-opens its closed window as a new pane counting only"
-                + " itself, which replaces the right total for a consumer that upserts (and routing late"
-                + " orders needs event-time timers, "
-                + SPARK_STREAMING_TIMERS_ISSUE
-                + "); use --trigger=complete on spark (never drops late data), batch, or flink or direct");
-      }
     }
   }
 
