@@ -161,31 +161,32 @@ public final class RecordType<T extends Record> implements Serializable {
       }
     }
 
-    Object decode(InputStream in, String type) throws IOException {
+    /** What reads this field's encoding from a stream: {@code (InputStream)fieldType}. */
+    MethodHandle reader(Class<?> fieldType, String type) throws ReflectiveOperationException {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
       switch (kind) {
         case STRING:
         case JSON:
-          return TEXT.decode(in);
-        case ENUM:
-          {
-            int ordinal = in.read();
-            if (ordinal < 0 || ordinal >= enumConstants.length) {
-              throw new CoderException("corrupt " + type + " encoding: " + name + " " + ordinal);
-            }
-            return enumConstants[ordinal];
-          }
+          return lookup.findStatic(RecordType.class, "readText", MethodType.methodType(String.class, InputStream.class));
         case LONG:
         case MONEY:
         case TIMESTAMP:
-          return VarInt.decodeLong(in);
+          return lookup.findStatic(RecordType.class, "readLong", MethodType.methodType(long.class, InputStream.class));
         case BOOLEAN:
-          {
-            int b = in.read();
-            if (b != 0 && b != 1) {
-              throw new CoderException("corrupt " + type + " encoding: " + name + " " + b);
-            }
-            return b == 1;
-          }
+          return MethodHandles.insertArguments(
+              lookup.findStatic(
+                  RecordType.class,
+                  "readBoolean",
+                  MethodType.methodType(boolean.class, String.class, String.class, InputStream.class)),
+              0, type, name);
+        case ENUM:
+          return MethodHandles.insertArguments(
+                  lookup.findStatic(
+                      RecordType.class,
+                      "readEnum",
+                      MethodType.methodType(Object.class, Object[].class, String.class, String.class, InputStream.class)),
+                  0, enumConstants, type, name)
+              .asType(MethodType.methodType(fieldType, InputStream.class));
         default:
           throw new IllegalStateException("kind " + kind);
       }
@@ -193,6 +194,30 @@ public final class RecordType<T extends Record> implements Serializable {
   }
 
   private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+
+  private static String readText(InputStream in) throws IOException {
+    return TEXT.decode(in);
+  }
+
+  private static long readLong(InputStream in) throws IOException {
+    return VarInt.decodeLong(in);
+  }
+
+  private static boolean readBoolean(String type, String name, InputStream in) throws IOException {
+    int b = in.read();
+    if (b != 0 && b != 1) {
+      throw new CoderException("corrupt " + type + " encoding: " + name + " " + b);
+    }
+    return b == 1;
+  }
+
+  private static Object readEnum(Object[] constants, String type, String name, InputStream in) throws IOException {
+    int ordinal = in.read();
+    if (ordinal < 0 || ordinal >= constants.length) {
+      throw new CoderException("corrupt " + type + " encoding: " + name + " " + ordinal);
+    }
+    return constants[ordinal];
+  }
 
   private static final ClassValue<RecordType<?>> TYPES =
       new ClassValue<>() {
@@ -213,7 +238,11 @@ public final class RecordType<T extends Record> implements Serializable {
   private final List<String> keyFields;
   private final Column[] columnArray;
   private final Column[] keyArray;
-  private final MethodHandle constructor; // (Object[])Object
+  /**
+   * The whole decode as one method handle, {@code (InputStream)Object}: the record's constructor with each
+   * argument read from the stream in field order, no boxing and no argument array.
+   */
+  private final MethodHandle decoder;
   private final RecordCoder<T> coder;
 
   private RecordType(Class<T> recordClass) {
@@ -250,7 +279,16 @@ public final class RecordType<T extends Record> implements Serializable {
         }
       }
       MethodHandle ctor = lookup.findConstructor(recordClass, MethodType.methodType(void.class, types));
-      this.constructor = ctor.asType(ctor.type().generic()).asSpreader(Object[].class, types.length);
+      MethodHandle[] readers = new MethodHandle[types.length];
+      for (int i = 0; i < types.length; i++) {
+        readers[i] = cols.get(i).reader(types[i], simpleName);
+      }
+      // Filters run left to right, so the fields are read in their order in the stream.
+      MethodHandle reading = MethodHandles.filterArguments(ctor, 0, readers);
+      this.decoder =
+          MethodHandles.permuteArguments(
+                  reading, MethodType.methodType(recordClass, InputStream.class), new int[types.length])
+              .asType(MethodType.methodType(Object.class, InputStream.class));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(recordClass.getName() + ": " + e, e);
     }
@@ -343,12 +381,10 @@ public final class RecordType<T extends Record> implements Serializable {
   }
 
   T decode(InputStream in) throws IOException {
-    Object[] values = new Object[columnArray.length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = columnArray[i].decode(in, simpleName);
-    }
     try {
-      return recordClass.cast((Object) constructor.invokeExact(values));
+      return recordClass.cast((Object) decoder.invokeExact(in));
+    } catch (IOException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new CoderException("invalid " + name() + " decoded: " + e.getMessage(), e);
     } catch (Throwable e) {
