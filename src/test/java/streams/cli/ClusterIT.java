@@ -48,7 +48,7 @@ class ClusterIT {
   private static List<String> lines;
 
   @BeforeAll
-  public static void generate() throws Exception {
+  static void generate() throws Exception {
     assertTrue(
         Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")),
         "target/portable-streams.jar is missing: run scripts/test-cluster");

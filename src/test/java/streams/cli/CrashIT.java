@@ -45,7 +45,7 @@ class CrashIT {
   private static final Path REPORT = CrashHarness.ROOT.resolve("target/crash-report.txt");
 
   @BeforeAll
-  public static void needsJar() {
+  static void needsJar() {
     assertTrue(
         Files.isRegularFile(CrashHarness.ROOT.resolve("target/portable-streams.jar")),
         "target/portable-streams.jar is missing: run scripts/test-crash");

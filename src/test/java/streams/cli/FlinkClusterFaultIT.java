@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,7 +78,7 @@ class FlinkClusterFaultIT {
   private static final String MASTER = "--flinkMaster=127.0.0.1:" + FLINK_PORT;
 
   @BeforeAll
-  public static void startCluster() throws Exception {
+  static void startCluster() throws Exception {
     assertTrue(
         Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")),
         "target/portable-streams.jar is missing: run scripts/test-cluster");
@@ -88,14 +89,14 @@ class FlinkClusterFaultIT {
   }
 
   @AfterAll
-  public static void stopCluster() throws Exception {
+  static void stopCluster() throws Exception {
     Result stop = script(120, "scripts/cluster", "flink", "stop", "--dir=" + DIR);
     assertEquals(0, stop.code, stop.output);
   }
 
   /** A test that failed leaves no job running on the cluster for the next one. */
-  @org.junit.After
-  public void cancelRunningJobs() throws Exception {
+  @AfterEach
+  void cancelRunningJobs() throws Exception {
     for (JsonNode j : rest("/jobs/overview").path("jobs")) {
       if (!j.path("state").asText().matches("FINISHED|CANCELED|FAILED")) {
         HTTP.send(

@@ -73,7 +73,7 @@ class ProductionStreamingTest {
   @RegisterExtension final Conformance conformance = new Conformance();
 
   @BeforeAll
-  public static void produce() throws Exception {
+  static void produce() throws Exception {
     lines = MultiHourStream.generate(7, 3, 2400, 0.01);
     BROKER.createTopic(TOPIC, 4, Map.of());
     BROKER.produceRoundRobin(TOPIC, 4, lines);

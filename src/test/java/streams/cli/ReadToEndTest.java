@@ -55,7 +55,7 @@ class ReadToEndTest {
   }
 
   @BeforeAll
-  public static void produce() throws Exception {
+  static void produce() throws Exception {
     lines = new ArrayList<>();
     EventGenerator.builder().events(1_000).seed(5).disorderMillis(2_000).lateFraction(0).badFraction(0).build()
         .forEach(lines::add);

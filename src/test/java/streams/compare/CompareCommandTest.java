@@ -44,7 +44,7 @@ class CompareCommandTest {
   private static JsonNode results;
 
   @BeforeAll
-  public static void compare() throws Exception {
+  static void compare() throws Exception {
     report = TMP.resolve("report");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     exitCode =

@@ -41,7 +41,7 @@ class CompareStreamingTest {
   private static JsonNode run;
 
   @BeforeAll
-  public static void compare() throws Exception {
+  static void compare() throws Exception {
     report = TMP.resolve("report");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     exitCode =

@@ -66,7 +66,7 @@ class ParquetSinkTest {
   @RegisterExtension final Conformance conformance = new Conformance();
 
   @BeforeAll
-  public static void generate() throws Exception {
+  static void generate() throws Exception {
     input = TMP.resolve("events.jsonl");
     EventGenerator.builder().events(1_000).seed(5).badFraction(0.01).build().writeTo(input);
     lines = Files.readAllLines(input, StandardCharsets.UTF_8);

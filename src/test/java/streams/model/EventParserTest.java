@@ -193,7 +193,7 @@ class EventParserTest {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  public void amountsOf10To16OrMoreAreRejectedWithoutExpandingTheExponent() throws Exception {
+  void amountsOf10To16OrMoreAreRejectedWithoutExpandingTheExponent() throws Exception {
     String why = " (the absolute value must be below 10^16)";
     assertReason(order("\"amount\":\"1e2147483647\""), "field 'amount' is out of range: 1e2147483647" + why);
     assertReason(order("\"amount\":\"1e500000000\""), "field 'amount' is out of range: 1e500000000" + why);
