@@ -2,7 +2,7 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,13 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.Timeout;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
 import streams.reference.CompletedModel;
@@ -40,21 +37,12 @@ import streams.testing.TestRunner;
  * <p>In the default suite on Flink only (several jobs a runner): {@code scripts/test -Dtest.all=true} or
  * {@code -Dtest.runners=direct,flink,spark} runs it on every runner.
  */
-@RunWith(Parameterized.class)
-public class CliKafkaResumeTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
+@Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CliKafkaResumeTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return Conformance.longRunners(TestRunner.FLINK);
-  }
-
-  private final TestRunner runner;
-
-  @Rule public final Timeout timeout = Timeout.seconds(600);
-
-  public CliKafkaResumeTest(TestRunner runner) {
-    this.runner = runner;
   }
 
   private static List<String> events(long count, long seed) {
@@ -64,7 +52,7 @@ public class CliKafkaResumeTest {
   }
 
   /** Runs {@code completed} from {@code topic} to {@code output} until idle; returns the console. */
-  private String run(String topic, String output, String startFrom) {
+  private static String run(TestRunner runner, String topic, String output, String startFrom) {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
     int code =
@@ -75,7 +63,7 @@ public class CliKafkaResumeTest {
             out);
     String text = console.toString(StandardCharsets.UTF_8);
     System.out.println(text);
-    assertEquals("exit code; console:\n" + text, 0, code);
+    assertEquals(0, code, "exit code; console:\n" + text);
     assertThat(text, containsString("as group portable-streams.completed." + topic + ", from " + startFrom));
     return text;
   }
@@ -90,8 +78,9 @@ public class CliKafkaResumeTest {
     return expected;
   }
 
-  @Test
-  public void restartWithoutCheckpointResumesWhereTheGroupLeftOff() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void restartWithoutCheckpointResumesWhereTheGroupLeftOff(TestRunner runner) throws Exception {
     String topic = "resume-events-" + runner;
     BROKER.createTopic(topic, 4, Map.of());
     // Output topics made beforehand: a topic the sink creates on its first write may still be electing its
@@ -104,11 +93,11 @@ public class CliKafkaResumeTest {
     List<String> second = events(200, 32);
 
     BROKER.produceRoundRobin(topic, 4, first);
-    String run1 = run(topic, "resume-1-" + runner, "committed");
-    assertEquals("first run: the first " + first.size() + " events", model(first), results("resume-1-" + runner));
+    String run1 = run(runner, topic, "resume-1-" + runner, "committed");
+    assertEquals(model(first), results("resume-1-" + runner), "first run: the first " + first.size() + " events");
 
     BROKER.produceRoundRobin(topic, 4, second);
-    String run2 = run(topic, "resume-2-" + runner, "committed");
+    String run2 = run(runner, topic, "resume-2-" + runner, "committed");
     List<String> resumed = results("resume-2-" + runner);
     if (runner == TestRunner.DIRECT) {
       // Direct: the offsets of the first run's last read bundles are not committed by the time the job is
@@ -123,7 +112,7 @@ public class CliKafkaResumeTest {
       System.out.println("direct: re-read " + again.size() + " of " + model(first).size() + " results of the first run");
       return;
     }
-    assertEquals("second run: only the " + second.size() + " new events", model(second), resumed);
+    assertEquals(model(second), resumed, "second run: only the " + second.size() + " new events");
     if (!run2.contains("no counts")) {
       assertThat(run1, containsString(" " + first.size() + " events in"));
       assertThat(run2, containsString(" " + second.size() + " events in"));
@@ -131,7 +120,7 @@ public class CliKafkaResumeTest {
 
     List<String> all = new ArrayList<>(first);
     all.addAll(second);
-    run(topic, "resume-3-" + runner, "earliest");
-    assertEquals("--startFrom=earliest: every event again", model(all), results("resume-3-" + runner));
+    run(runner, topic, "resume-3-" + runner, "earliest");
+    assertEquals(model(all), results("resume-3-" + runner), "--startFrom=earliest: every event again");
   }
 }

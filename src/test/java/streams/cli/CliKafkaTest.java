@@ -2,18 +2,17 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.ClassRule;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
 import streams.reference.CompletedModel;
@@ -23,12 +22,12 @@ import streams.reference.CompletedModel;
  * generated events on the topic, and {@code scripts/run ... --source=kafka --sink=kafka --stopWhenIdle}
  * runs a streaming job that ends by itself with the model's results on the output topic.
  */
-public class CliKafkaTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
+class CliKafkaTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
   private static final int EVENTS = 500;
 
   @Test
-  public void generateToKafkaThenRunUntilIdle() throws Exception {
+  void generateToKafkaThenRunUntilIdle() throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
     assertEquals(

@@ -3,9 +3,9 @@ package streams.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,17 +16,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.reference.RevenueModel;
 import streams.testing.OutputFiles;
 
 /** The runner-switch command line as a user meets it: real processes, exit codes and messages. */
-public class CliTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class CliTest {
+  @TempDir static Path TMP;
 
   /** Runs the command line in its own JVM, as scripts/run does; returns exit code, stdout, stderr. */
   private static String[] cli(String... args) throws IOException, InterruptedException {
@@ -42,8 +41,8 @@ public class CliTest {
     command.add(System.getProperty("java.class.path"));
     command.add(Cli.class.getName());
     command.addAll(Arrays.asList(args));
-    Path out = TMP.newFile().toPath();
-    Path err = TMP.newFile().toPath();
+    Path out = Files.createTempFile(TMP, "junit", null);
+    Path err = Files.createTempFile(TMP, "junit", null);
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     if (dir != null) {
       builder.directory(dir.toFile());
@@ -62,34 +61,34 @@ public class CliTest {
   private static void assertUsageErrorIn(Path dir, List<String> jvmFlags, String expectedMessage, String... args)
       throws Exception {
     String[] r = cliIn(dir, jvmFlags, args);
-    assertEquals("exit code of " + Arrays.toString(args), "2", r[0]);
+    assertEquals("2", r[0], "exit code of " + Arrays.toString(args));
     assertThat(r[2], containsString("error: " + expectedMessage));
     assertThat("no stack trace", r[2], not(containsString("\tat ")));
   }
 
   @Test
-  public void unknownPipeline() throws Exception {
+  void unknownPipeline() throws Exception {
     assertUsageError("unknown pipeline 'revnue'; allowed: revenue", "revnue");
   }
 
   @Test
-  public void unknownRunner() throws Exception {
+  void unknownRunner() throws Exception {
     assertUsageError("--runner=storm is not a runner; allowed: direct, flink, spark", "revenue", "--runner=storm");
   }
 
   @Test
-  public void unknownOption() throws Exception {
+  void unknownOption() throws Exception {
     assertUsageError("unknown option --windw", "revenue", "--runner=direct", "--windw=PT1H");
   }
 
   @Test
-  public void badDuration() throws Exception {
+  void badDuration() throws Exception {
     assertUsageError(
         "--window=1h is not an ISO-8601 duration", "revenue", "--runner=direct", "--window=1h", "--input=/dev/null");
   }
 
   @Test
-  public void badTriggerMode() throws Exception {
+  void badTriggerMode() throws Exception {
     assertUsageError(
         "--trigger=append is not a trigger mode; allowed: final, update, complete",
         "revenue",
@@ -98,19 +97,19 @@ public class CliTest {
   }
 
   @Test
-  public void missingInputFile() throws Exception {
+  void missingInputFile() throws Exception {
     assertUsageError("--input=/no/such/file.jsonl matches no file", "revenue", "--input=/no/such/file.jsonl");
   }
 
   @Test
-  public void badGeneratorFlag() throws Exception {
+  void badGeneratorFlag() throws Exception {
     String[] r = cli("generate", "--events=ten", "--out=/tmp/x");
     assertEquals("2", r[0]);
     assertThat(r[2], containsString("--events"));
   }
 
   @Test
-  public void helpListsPipelinesAndOptions() throws Exception {
+  void helpListsPipelinesAndOptions() throws Exception {
     String[] r = cli("--help");
     assertEquals("0", r[0]);
     assertThat(r[1], containsString("revenue"));
@@ -122,10 +121,10 @@ public class CliTest {
 
   /** A second run into the same folder replaces the first run's results; it never mixes them. */
   @Test
-  public void rerunIntoSameOutputReplacesResults() throws Exception {
-    Path out = TMP.newFolder("out").toPath();
-    Path big = TMP.getRoot().toPath().resolve("big.jsonl");
-    Path small = TMP.getRoot().toPath().resolve("small.jsonl");
+  void rerunIntoSameOutputReplacesResults() throws Exception {
+    Path out = Files.createDirectory(TMP.resolve("out"));
+    Path big = TMP.resolve("big.jsonl");
+    Path small = TMP.resolve("small.jsonl");
     EventGenerator.builder().events(600).seed(1).build().writeTo(big);
     EventGenerator.builder().events(200).seed(2).build().writeTo(small);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -141,15 +140,15 @@ public class CliTest {
     expected.sort(null);
     assertEquals(expected, OutputFiles.jsonLines(out));
     assertThat(console.toString(StandardCharsets.UTF_8), containsString("revenue on direct: DONE, 200 events in"));
-    assertTrue("the folder is marked as the project's", Files.isRegularFile(out.resolve(OutputDirs.MARKER)));
+    assertTrue(Files.isRegularFile(out.resolve(OutputDirs.MARKER)), "the folder is marked as the project's");
   }
 
   // ---- --output never deletes what the project did not write (issue 12, item 4) ----
 
   /** {@code --output=.} in the folder of the input: refused, the input untouched (it used to be deleted). */
   @Test
-  public void outputDotHoldingTheInputIsRefused() throws Exception {
-    Path dir = TMP.newFolder("dot").toPath();
+  void outputDotHoldingTheInputIsRefused() throws Exception {
+    Path dir = Files.createDirectory(TMP.resolve("dot"));
     Path mydata = dir.resolve("mydata.jsonl");
     EventGenerator.builder().events(50).seed(4).build().writeTo(mydata);
     byte[] before = Files.readAllBytes(mydata);
@@ -162,8 +161,8 @@ public class CliTest {
 
   /** The input anywhere under --output, even in a subfolder: refused. */
   @Test
-  public void outputHoldingTheInputIsRefused() throws Exception {
-    Path dir = TMP.newFolder("holds-input").toPath();
+  void outputHoldingTheInputIsRefused() throws Exception {
+    Path dir = Files.createDirectory(TMP.resolve("holds-input"));
     Path input = Files.createDirectories(dir.resolve("data")).resolve("in.jsonl");
     EventGenerator.builder().events(50).seed(4).build().writeTo(input);
     assertUsageError(
@@ -174,10 +173,10 @@ public class CliTest {
 
   /** The home folder is refused by name, whatever it holds (a fake home: user.home of the child JVM). */
   @Test
-  public void homeFolderIsRefused() throws Exception {
-    Path home = TMP.newFolder("home").toPath();
+  void homeFolderIsRefused() throws Exception {
+    Path home = Files.createDirectory(TMP.resolve("home"));
     Files.writeString(home.resolve(".bashrc"), "export X=1\n");
-    Path input = TMP.getRoot().toPath().resolve("home-input.jsonl");
+    Path input = TMP.resolve("home-input.jsonl");
     EventGenerator.builder().events(50).seed(4).build().writeTo(input);
     assertUsageErrorIn(
         null, List.of("-Duser.home=" + home), "--output=" + home + " is the home folder",
@@ -187,13 +186,13 @@ public class CliTest {
 
   /** A folder of foreign files (no marker): refused, nothing deleted, whatever the files are called. */
   @Test
-  public void folderWithForeignFilesIsRefused() throws Exception {
-    Path dir = TMP.newFolder("foreign").toPath();
+  void folderWithForeignFilesIsRefused() throws Exception {
+    Path dir = Files.createDirectory(TMP.resolve("foreign"));
     Path notes = dir.resolve("notes.jsonl");
     Path nested = Files.createDirectories(dir.resolve(OutputDirs.DEAD_LETTER_DIR)).resolve("dead-letters-mine.jsonl");
     Files.writeString(notes, "{\"mine\":true}\n");
     Files.writeString(nested, "{\"mine\":true}\n");
-    Path input = TMP.getRoot().toPath().resolve("foreign-input.jsonl");
+    Path input = TMP.resolve("foreign-input.jsonl");
     EventGenerator.builder().events(50).seed(4).build().writeTo(input);
     assertUsageError(
         "--output=" + dir + " holds files the project did not write (dead-letter/dead-letters-mine.jsonl) and no "
@@ -204,9 +203,9 @@ public class CliTest {
 
   /** The archive equal to, or inside, the output folder: refused. */
   @Test
-  public void archiveInsideOrEqualToOutputIsRefused() throws Exception {
-    Path dir = TMP.newFolder("with-archive").toPath();
-    Path input = TMP.getRoot().toPath().resolve("archive-input.jsonl");
+  void archiveInsideOrEqualToOutputIsRefused() throws Exception {
+    Path dir = Files.createDirectory(TMP.resolve("with-archive"));
+    Path input = TMP.resolve("archive-input.jsonl");
     EventGenerator.builder().events(50).seed(4).build().writeTo(input);
     assertUsageError(
         "--output=" + dir + " is the --archive folder",
@@ -223,9 +222,9 @@ public class CliTest {
    * later makes the next run refuse, and nothing is deleted.
    */
   @Test
-  public void earlierRunIsCleanedButForeignFilesInItAreNot() throws Exception {
-    Path dir = TMP.newFolder("earlier").toPath();
-    Path input = TMP.getRoot().toPath().resolve("earlier-input.jsonl");
+  void earlierRunIsCleanedButForeignFilesInItAreNot() throws Exception {
+    Path dir = Files.createDirectory(TMP.resolve("earlier"));
+    Path input = TMP.resolve("earlier-input.jsonl");
     EventGenerator.builder().events(300).seed(6).build().writeTo(input);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     List<String> args = List.of("completed", "--runner=direct", "--input=" + input, "--output=" + dir);
@@ -263,14 +262,14 @@ public class CliTest {
   }
 
   @Test
-  public void kafkaSourceTakesNoInputFile() throws Exception {
+  void kafkaSourceTakesNoInputFile() throws Exception {
     assertUsageError(
         "--input is for --source=file; --source=kafka reads --topic",
         "revenue", "--runner=direct", "--source=kafka", "--topic=t", "--bootstrapServers=127.0.0.1:1", "--input=/dev/null");
   }
 
   @Test
-  public void badStartFrom() throws Exception {
+  void badStartFrom() throws Exception {
     assertUsageError(
         "--startFrom=beginning is not a start position; allowed: earliest, latest, committed",
         "completed", "--runner=direct", "--source=kafka", "--topic=t", "--bootstrapServers=127.0.0.1:1",
@@ -278,17 +277,17 @@ public class CliTest {
   }
 
   @Test
-  public void stopOptionsNeedAStreamingRun() throws Exception {
+  void stopOptionsNeedAStreamingRun() throws Exception {
     assertUsageError("--stopAfter and --stopWhenIdle end streaming jobs", "revenue", "--runner=direct", "--input=/dev/null", "--stopAfter=PT1M");
   }
 
   @Test
-  public void kafkaSinkNeedsATopic() throws Exception {
+  void kafkaSinkNeedsATopic() throws Exception {
     assertUsageError("--sink=kafka needs --outputTopic=T", "revenue", "--runner=direct", "--input=/dev/null", "--sink=kafka");
   }
 
   @Test
-  public void exactlyOnceIsRefusedOnSpark() throws Exception {
+  void exactlyOnceIsRefusedOnSpark() throws Exception {
     assertUsageError(
         "--exactlyOnce is not supported on spark",
         "completed", "--runner=spark", "--input=/dev/null", "--sink=kafka", "--outputTopic=o",
@@ -297,10 +296,10 @@ public class CliTest {
 
   /** --sink=parquet writes Parquet files that scripts/query reads back: the model's rows, filterable. */
   @Test
-  public void parquetSinkThenQuery() throws Exception {
-    Path input = TMP.getRoot().toPath().resolve("query-input.jsonl");
+  void parquetSinkThenQuery() throws Exception {
+    Path input = TMP.resolve("query-input.jsonl");
     EventGenerator.builder().events(400).seed(3).build().writeTo(input);
-    Path out = TMP.newFolder("parquet-out").toPath();
+    Path out = Files.createDirectory(TMP.resolve("parquet-out"));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     assertEquals(
         0,

@@ -2,9 +2,9 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import streams.generate.EventGenerator;
 import streams.io.OutputDirs;
 import streams.reference.RevenueModel;
@@ -38,8 +37,8 @@ import streams.testing.OutputFiles;
  * scripts/test-cluster} builds the jar and runs it. Ports 18181/18182 (Flink) and 17177, 18180, 18190
  * (Spark), apart from scripts/cluster's defaults so that a user's own cluster is left alone.
  */
-public class ClusterIT {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class ClusterIT {
+  @TempDir static Path TMP;
 
   private static final Path ROOT = Paths.get("").toAbsolutePath();
   private static final int FLINK_PORT = 18181;
@@ -48,19 +47,19 @@ public class ClusterIT {
   private static Path input;
   private static List<String> lines;
 
-  @BeforeClass
-  public static void generate() throws Exception {
+  @BeforeAll
+  static void generate() throws Exception {
     assertTrue(
-        "target/portable-streams.jar is missing: run scripts/test-cluster",
-        Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")));
-    input = TMP.getRoot().toPath().resolve("events.jsonl");
+        Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")),
+        "target/portable-streams.jar is missing: run scripts/test-cluster");
+    input = TMP.resolve("events.jsonl");
     EventGenerator.builder().events(2_000).seed(11).badFraction(0.01).build().writeTo(input);
     lines = Files.readAllLines(input, StandardCharsets.UTF_8);
   }
 
   /** Runs a project script; returns exit code and the merged stdout/stderr. */
   private static Result script(long timeoutSeconds, List<String> env, String... command) throws Exception {
-    Path log = TMP.newFile().toPath();
+    Path log = Files.createTempFile(TMP, "junit", null);
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     pb.environment().put("PORTABLE_STREAMS_CDS", "off");
@@ -121,22 +120,22 @@ public class ClusterIT {
   private static void assertRevenueEqualsModel(Path out) throws IOException {
     List<String> expected = RevenueModel.expected(lines, 10 * 60_000L);
     expected.sort(null);
-    assertTrue("the model must produce results", expected.size() > 100);
+    assertTrue(expected.size() > 100, "the model must produce results");
     assertEquals(expected, OutputFiles.jsonLines(out));
     assertEquals(
         RevenueModel.deadLetters(lines), OutputFiles.jsonLines(out.resolve(OutputDirs.DEAD_LETTER_DIR)).size());
   }
 
   private static void assertStoppedCleanly(List<Long> pids, Path dir) throws IOException {
-    assertFalse("status lists the processes", pids.isEmpty());
+    assertFalse(pids.isEmpty(), "status lists the processes");
     for (long pid : pids) {
-      assertFalse("process " + pid + " still alive after stop", ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " still alive after stop");
     }
-    assertEquals("processes of " + dir + " after stop", List.of(), processesUsing(dir));
+    assertEquals(List.of(), processesUsing(dir), "processes of " + dir + " after stop");
   }
 
   @Test
-  public void revenueOnFlinkSessionCluster() throws Exception {
+  void revenueOnFlinkSessionCluster() throws Exception {
     Path dir = ROOT.resolve("target/cluster-it/flink");
     String dirArg = "--dir=" + dir;
     List<Long> pids = List.of();
@@ -144,30 +143,30 @@ public class ClusterIT {
       Result start =
           script(180, List.of(), "scripts/cluster", "flink", "start", "--taskmanagers=1", "--slots=2",
               "--port=" + FLINK_PORT, dirArg);
-      assertEquals(start.output, 0, start.code);
+      assertEquals(0, start.code, start.output);
       Result status = script(30, List.of(), "scripts/cluster", "flink", "status", dirArg);
-      assertEquals(status.output, 0, status.code);
+      assertEquals(0, status.code, status.output);
       assertThat(status.output, containsString("web UI and REST: http://127.0.0.1:" + FLINK_PORT));
       assertThat(status.output, containsString("taskmanagers: 1, slots: 2"));
       pids = pids(status.output);
-      assertEquals(status.output, 2, pids.size());
+      assertEquals(2, pids.size(), status.output);
 
-      Path out = TMP.getRoot().toPath().resolve("revenue-flink-cluster");
+      Path out = TMP.resolve("revenue-flink-cluster");
       Result run =
           script(300, List.of(), "scripts/run", "revenue", "--runner=flink", "--flinkMaster=127.0.0.1:" + FLINK_PORT,
               "--input=" + input, "--output=" + out, "--window=PT10M");
-      assertEquals(run.output, 0, run.code);
+      assertEquals(0, run.code, run.output);
       assertThat(run.output, containsString("revenue on flink: DONE"));
       assertRevenueEqualsModel(out);
     } finally {
       Result stop = script(120, List.of(), "scripts/cluster", "flink", "stop", dirArg);
-      assertEquals(stop.output, 0, stop.code);
+      assertEquals(0, stop.code, stop.output);
     }
     assertStoppedCleanly(pids, dir);
   }
 
   @Test
-  public void revenueOnSparkStandaloneCluster() throws Exception {
+  void revenueOnSparkStandaloneCluster() throws Exception {
     Path dir = ROOT.resolve("target/cluster-it/spark");
     String dirArg = "--dir=" + dir;
     String master = "--sparkMaster=spark://127.0.0.1:" + SPARK_PORT;
@@ -176,19 +175,19 @@ public class ClusterIT {
       Result start =
           script(180, List.of(), "scripts/cluster", "spark", "start", "--slots=2", "--port=" + SPARK_PORT,
               "--webui-port=" + SPARK_UI_PORT, dirArg);
-      assertEquals(start.output, 0, start.code);
+      assertEquals(0, start.code, start.output);
       Result status = script(30, List.of(), "scripts/cluster", "spark", "status", dirArg);
-      assertEquals(status.output, 0, status.code);
+      assertEquals(0, status.code, status.output);
       assertThat(status.output, containsString("web UI http://127.0.0.1:" + SPARK_UI_PORT));
       assertThat(status.output, containsString("workers alive: 1, cores: 2"));
       pids = pids(status.output);
-      assertEquals(status.output, 2, pids.size());
+      assertEquals(2, pids.size(), status.output);
 
-      Path out = TMP.getRoot().toPath().resolve("revenue-spark-cluster");
+      Path out = TMP.resolve("revenue-spark-cluster");
       Result run =
           script(300, List.of(), "scripts/run", "revenue", "--runner=spark", master, "--input=" + input,
               "--output=" + out, "--window=PT10M");
-      assertEquals(run.output, 0, run.code);
+      assertEquals(0, run.code, run.output);
       assertThat(run.output, containsString("revenue on spark: DONE"));
       assertRevenueEqualsModel(out);
 
@@ -200,12 +199,12 @@ public class ClusterIT {
               "revenue", "--runner=spark", master, "--input=" + input, "--output=" + out, "--window=PT10M");
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("failed Spark application: exit %d after %.1f s%n", failed.code, seconds);
-      assertEquals(failed.output, 1, failed.code);
+      assertEquals(1, failed.code, failed.output);
       assertThat(failed.output, containsString("error: revenue failed on spark: "));
-      assertTrue("exits within 3 minutes: " + seconds, seconds < 180);
+      assertTrue(seconds < 180, "exits within 3 minutes: " + seconds);
     } finally {
       Result stop = script(120, List.of(), "scripts/cluster", "spark", "stop", dirArg);
-      assertEquals(stop.output, 0, stop.code);
+      assertEquals(0, stop.code, stop.output);
     }
     assertStoppedCleanly(pids, dir);
   }

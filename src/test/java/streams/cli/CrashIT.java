@@ -2,8 +2,8 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import streams.io.KafkaBroker;
 import streams.reference.CompletedModel;
 import streams.reference.FraudModel;
@@ -38,17 +38,17 @@ import streams.reference.RevenueModel;
  * <p>Not in the default suite (several minutes): {@code scripts/test-crash}. {@link FlinkCrashIT} is the
  * shorter one, in the same script.
  */
-public class CrashIT {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class CrashIT {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final Path REPORT = CrashHarness.ROOT.resolve("target/crash-report.txt");
 
-  @BeforeClass
-  public static void needsJar() {
+  @BeforeAll
+  static void needsJar() {
     assertTrue(
-        "target/portable-streams.jar is missing: run scripts/test-crash",
-        Files.isRegularFile(CrashHarness.ROOT.resolve("target/portable-streams.jar")));
+        Files.isRegularFile(CrashHarness.ROOT.resolve("target/portable-streams.jar")),
+        "target/portable-streams.jar is missing: run scripts/test-crash");
   }
 
   private static CrashHarness.Spec spec(String name, String pipeline, boolean exactlyOnce) {
@@ -66,12 +66,12 @@ public class CrashIT {
 
   private static CrashHarness.Outcome run(CrashHarness.Spec spec, List<String> lines, List<String> expected)
       throws Exception {
-    CrashHarness.Outcome o = CrashHarness.run(BROKER, TMP.newFolder(spec.name).toPath(), spec, lines, expected);
+    CrashHarness.Outcome o = CrashHarness.run(BROKER, Files.createDirectory(TMP.resolve(spec.name)), spec, lines, expected);
     String line = o.summary(spec);
     System.out.println(line);
     report(line);
-    assertEquals("second run's exit code:\n" + o.secondLog, 0, o.secondRunExit);
-    assertEquals("results not in the model: " + line, 0, o.unexpected);
+    assertEquals(0, o.secondRunExit, "second run's exit code:\n" + o.secondLog);
+    assertEquals(0, o.unexpected, "results not in the model: " + line);
     return o;
   }
 
@@ -92,53 +92,53 @@ public class CrashIT {
   private static final List<String> REVENUE_ARGS = List.of("--window=PT10S", "--allowedLateness=PT0S");
 
   @Test
-  public void revenueExactlyOnce() throws Exception {
+  void revenueExactlyOnce() throws Exception {
     CrashHarness.Spec spec = spec("crashit-revenue-eos", "revenue", true);
     spec.pipelineArgs = REVENUE_ARGS;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
-    assertEquals(o.summary(spec), 0, o.lost);
-    assertEquals(o.summary(spec), 0, o.duplicates);
+    assertEquals(0, o.lost, o.summary(spec));
+    assertEquals(0, o.duplicates, o.summary(spec));
   }
 
   @Test
-  public void revenueAtLeastOnceShowsDuplicates() throws Exception {
+  void revenueAtLeastOnceShowsDuplicates() throws Exception {
     CrashHarness.Spec spec = spec("crashit-revenue-alo", "revenue", false);
     spec.pipelineArgs = REVENUE_ARGS;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
-    assertEquals(o.summary(spec), 0, o.lost);
+    assertEquals(0, o.lost, o.summary(spec));
     if (o.writtenSinceCheckpointAtKill > 0) {
       assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
     }
   }
 
   @Test
-  public void fraudExactlyOnce() throws Exception {
+  void fraudExactlyOnce() throws Exception {
     CrashHarness.Spec spec = spec("crashit-fraud-eos", "fraud", true);
     spec.events = 8_000;
     spec.eventsPerSecond = 200;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
-    assertEquals(o.summary(spec), 0, o.lost);
-    assertEquals(o.summary(spec), 0, o.duplicates);
+    assertEquals(0, o.lost, o.summary(spec));
+    assertEquals(0, o.duplicates, o.summary(spec));
   }
 
   @Test
-  public void fraudAtLeastOnceShowsDuplicates() throws Exception {
+  void fraudAtLeastOnceShowsDuplicates() throws Exception {
     CrashHarness.Spec spec = spec("crashit-fraud-alo", "fraud", false);
     spec.events = 8_000;
     spec.eventsPerSecond = 200;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
-    assertEquals(o.summary(spec), 0, o.lost);
+    assertEquals(0, o.lost, o.summary(spec));
     if (o.writtenSinceCheckpointAtKill > 0) {
       assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
     }
   }
 
   @Test
-  public void sparkDriverKilledRestartsFromItsCheckpointDir() throws Exception {
+  void sparkDriverKilledRestartsFromItsCheckpointDir() throws Exception {
     CrashHarness.Spec spec = spec("crashit-spark-completed", "completed", false);
     spec.engine = Engines.SPARK;
     spec.killBetweenWriteAndCheckpoint = false;

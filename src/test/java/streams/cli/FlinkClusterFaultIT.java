@@ -3,8 +3,8 @@ package streams.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,11 +32,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
 import streams.reference.FraudModel;
@@ -62,9 +63,9 @@ import streams.reference.RevenueModel;
  * Not in the default suite (several minutes, five JVMs): {@code scripts/test-cluster}. Ports: Flink REST
  * 18381 (RPC 18382), reporters 18401-18403, Prometheus 18409; the broker takes a free port.
  */
-public class FlinkClusterFaultIT {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
+class FlinkClusterFaultIT {
+  @TempDir static Path TMP;
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final Path ROOT = Paths.get("").toAbsolutePath();
   private static final int FLINK_PORT = 18381;
@@ -76,26 +77,26 @@ public class FlinkClusterFaultIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String MASTER = "--flinkMaster=127.0.0.1:" + FLINK_PORT;
 
-  @BeforeClass
-  public static void startCluster() throws Exception {
+  @BeforeAll
+  static void startCluster() throws Exception {
     assertTrue(
-        "target/portable-streams.jar is missing: run scripts/test-cluster",
-        Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")));
+        Files.isRegularFile(ROOT.resolve("target/portable-streams.jar")),
+        "target/portable-streams.jar is missing: run scripts/test-cluster");
     Result start =
         script(240, "scripts/cluster", "flink", "start", "--taskmanagers=2", "--slots=2", "--port=" + FLINK_PORT,
             "--metrics-port=" + METRICS_PORT, "--dir=" + DIR);
-    assertEquals(start.output, 0, start.code);
+    assertEquals(0, start.code, start.output);
   }
 
-  @AfterClass
-  public static void stopCluster() throws Exception {
+  @AfterAll
+  static void stopCluster() throws Exception {
     Result stop = script(120, "scripts/cluster", "flink", "stop", "--dir=" + DIR);
-    assertEquals(stop.output, 0, stop.code);
+    assertEquals(0, stop.code, stop.output);
   }
 
   /** A test that failed leaves no job running on the cluster for the next one. */
-  @org.junit.After
-  public void cancelRunningJobs() throws Exception {
+  @AfterEach
+  void cancelRunningJobs() throws Exception {
     for (JsonNode j : rest("/jobs/overview").path("jobs")) {
       if (!j.path("state").asText().matches("FINISHED|CANCELED|FAILED")) {
         HTTP.send(
@@ -110,30 +111,30 @@ public class FlinkClusterFaultIT {
   // ---------------------------------------------------------------- the crash tests
 
   @Test
-  public void fraudExactlyOnceSurvivesAKilledTaskManager() throws Exception {
+  void fraudExactlyOnceSurvivesAKilledTaskManager() throws Exception {
     Crash c = crash("fraud", true);
-    assertEquals("duplicates with --exactlyOnce", 0, c.duplicates);
-    assertEquals("committed output with --exactlyOnce", c.expected, c.results);
+    assertEquals(0, c.duplicates, "duplicates with --exactlyOnce");
+    assertEquals(c.expected, c.results, "committed output with --exactlyOnce");
   }
 
   @Test
-  public void fraudAtLeastOnceShowsDuplicates() throws Exception {
+  void fraudAtLeastOnceShowsDuplicates() throws Exception {
     Crash c = crash("fraud", false);
-    assertEquals("nothing lost without --exactlyOnce", c.expected, distinct(c.results));
+    assertEquals(c.expected, distinct(c.results), "nothing lost without --exactlyOnce");
     assertThat("the replay after the crash writes results again", c.duplicates, greaterThan(0));
   }
 
   @Test
-  public void revenueExactlyOnceSurvivesAKilledTaskManager() throws Exception {
+  void revenueExactlyOnceSurvivesAKilledTaskManager() throws Exception {
     Crash c = crash("revenue", true);
-    assertEquals("duplicates with --exactlyOnce", 0, c.duplicates);
-    assertEquals("committed output with --exactlyOnce", c.expected, c.results);
+    assertEquals(0, c.duplicates, "duplicates with --exactlyOnce");
+    assertEquals(c.expected, c.results, "committed output with --exactlyOnce");
   }
 
   @Test
-  public void revenueAtLeastOnceShowsDuplicates() throws Exception {
+  void revenueAtLeastOnceShowsDuplicates() throws Exception {
     Crash c = crash("revenue", false);
-    assertEquals("nothing lost without --exactlyOnce", c.expected, distinct(c.results));
+    assertEquals(c.expected, distinct(c.results), "nothing lost without --exactlyOnce");
     assertThat("the replay after the crash writes results again", c.duplicates, greaterThan(0));
   }
 
@@ -165,7 +166,7 @@ public class FlinkClusterFaultIT {
     if (exactlyOnce) {
       args.add("--exactlyOnce");
     }
-    Path log = TMP.newFile(tag + ".log").toPath();
+    Path log = Files.createFile(TMP.resolve(tag + ".log"));
     Process job = start(log, args);
     try {
       // Events start once every task runs (up to a minute after submission on a loaded machine), so that
@@ -201,7 +202,7 @@ public class FlinkClusterFaultIT {
       if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         Result r = script(120, "scripts/cluster", "flink", "start-taskmanager", "--index=" + i, "--dir=" + DIR);
         note(r.output.trim());
-        assertEquals(r.output, 0, r.code);
+        assertEquals(0, r.code, r.output);
       }
     }
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -241,7 +242,7 @@ public class FlinkClusterFaultIT {
         break;
       }
     }
-    assertTrue("no TaskManager runs the job", victim != null);
+    assertTrue(victim != null, "no TaskManager runs the job");
     String name = null;
     for (int i = 1; i <= 2 && name == null; i++) {
       String log = Files.readString(DIR.resolve("log/taskmanager-" + i + ".log"));
@@ -249,7 +250,7 @@ public class FlinkClusterFaultIT {
         name = "taskmanager-" + i;
       }
     }
-    assertTrue("no log names TaskManager " + victim, name != null);
+    assertTrue(name != null, "no log names TaskManager " + victim);
     long pid = Long.parseLong(Files.readString(DIR.resolve("pids/" + name + ".pid")).trim());
     JsonNode before = rest("/jobs/" + jobId);
     Kill k = new Kill();
@@ -278,7 +279,7 @@ public class FlinkClusterFaultIT {
   // ---------------------------------------------------------------- savepoint
 
   @Test
-  public void fraudStopsWithASavepointAndResumesFromIt() throws Exception {
+  void fraudStopsWithASavepointAndResumesFromIt() throws Exception {
     String in = "savepoint-in";
     String out = "savepoint-out";
     createTopics(in, out);
@@ -290,7 +291,7 @@ public class FlinkClusterFaultIT {
     args.add("--exactlyOnce");
 
     producer(in, first, 0).join();
-    Path log1 = TMP.newFile("savepoint-1.log").toPath();
+    Path log1 = Files.createFile(TMP.resolve("savepoint-1.log"));
     Process job1 = start(log1, args);
     String savepoint;
     try {
@@ -305,7 +306,7 @@ public class FlinkClusterFaultIT {
     producer(in, second, 0).join();
     List<String> resumeArgs = new ArrayList<>(args);
     resumeArgs.add("--savepointPath=" + savepoint);
-    Path log2 = TMP.newFile("savepoint-2.log").toPath();
+    Path log2 = Files.createFile(TMP.resolve("savepoint-2.log"));
     Process job2 = start(log2, resumeArgs);
     List<String> expected = expected("fraud", lines);
     try {
@@ -321,21 +322,21 @@ public class FlinkClusterFaultIT {
         lines.size(), first.size(), stopped.size(), results.size(), expected.size()));
     assertThat("results before the stop", stopped.size(), greaterThan(0));
     assertThat("results after the resume", results.size(), greaterThan(stopped.size()));
-    assertEquals("as if never stopped: nothing lost, nothing twice", expected, results);
+    assertEquals(expected, results, "as if never stopped: nothing lost, nothing twice");
   }
 
   // ---------------------------------------------------------------- Prometheus
 
   @Test
-  public void prometheusScrapesTheClusterJobsCounters() throws Exception {
+  void prometheusScrapesTheClusterJobsCounters() throws Exception {
     String prometheus = which("prometheus");
-    org.junit.Assume.assumeTrue("Debian's prometheus package is not installed (apt-get install prometheus)", prometheus != null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(prometheus != null, "Debian's prometheus package is not installed (apt-get install prometheus)");
     String in = "metrics-in";
     String out = "metrics-out";
     createTopics(in, out);
     List<String> lines = generated(3_000, 41);
     producer(in, lines, 0).join();
-    Path dir = TMP.newFolder("prometheus").toPath();
+    Path dir = Files.createDirectory(TMP.resolve("prometheus"));
     Files.writeString(
         dir.resolve("prometheus.yml"),
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: flink\n"
@@ -348,7 +349,7 @@ public class FlinkClusterFaultIT {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("prometheus.log").toFile())
             .start();
-    Path log = TMP.newFile("metrics.log").toPath();
+    Path log = Files.createFile(TMP.resolve("metrics.log"));
     Process job = start(log, jobArgs("fraud", in, out));
     try {
       String jobId = awaitRunningJob("fraud", job, log);
@@ -366,7 +367,7 @@ public class FlinkClusterFaultIT {
         }
       }
       note("prometheus: " + query + " = " + value);
-      assertEquals("Prometheus's answer: events in", lines.size(), value, 0.0);
+      assertEquals(lines.size(), value, 0.0, "Prometheus's answer: events in");
       stopWithSavepoint("fraud", job, log);
     } finally {
       job.destroyForcibly().waitFor();
@@ -383,13 +384,13 @@ public class FlinkClusterFaultIT {
    */
   private static String stopWithSavepoint(String pipeline, Process job, Path log) throws Exception {
     Result stop =
-        script(180, "scripts/run", "stop", MASTER, "--savepointDir=" + TMP.newFolder().toPath(), "--job=" + pipeline);
-    assertEquals(stop.output, 0, stop.code);
+        script(180, "scripts/run", "stop", MASTER, "--savepointDir=" + Files.createTempDirectory(TMP, "junit"), "--job=" + pipeline);
+    assertEquals(0, stop.code, stop.output);
     Matcher m = Pattern.compile("savepoint: (\\S+) \\(").matcher(stop.output);
-    assertTrue(stop.output, m.find());
-    assertTrue("scripts/run did not end: " + Files.readString(log), job.waitFor(120, TimeUnit.SECONDS));
+    assertTrue(m.find(), stop.output);
+    assertTrue(job.waitFor(120, TimeUnit.SECONDS), "scripts/run did not end: " + Files.readString(log));
     String output = Files.readString(log);
-    assertEquals(output, 0, job.exitValue());
+    assertEquals(0, job.exitValue(), output);
     assertThat(output, containsString(pipeline + " on flink: DONE"));
     note("stopped: " + stop.output.trim().replace('\n', ' '));
     return m.group(1);
@@ -609,7 +610,7 @@ public class FlinkClusterFaultIT {
   }
 
   private static Result script(long timeoutSeconds, String... command) throws Exception {
-    Path log = TMP.newFile().toPath();
+    Path log = Files.createTempFile(TMP, "junit", null);
     Process p = start(log, Arrays.asList(command));
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();

@@ -1,15 +1,16 @@
 package streams.cli;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.rules.Timeout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import streams.io.KafkaBroker;
 import streams.reference.RevenueModel;
 
@@ -20,16 +21,14 @@ import streams.reference.RevenueModel;
  * {@code --restoreFrom=latest}: the output read with {@code read_committed} is the reference model, no
  * result lost, none twice. The longer crash tests (fraud, at-least-once duplicates, Spark, the fat jar
  * through {@code scripts/run}) are {@link CrashIT}, run by {@code scripts/test-crash}.
- *
- * <p>JUnit 4: the broker is a JUnit 4 rule.
  */
-public class FlinkCrashIT {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
-  @ClassRule public static final Timeout TIMEOUT = Timeout.seconds(600);
+@Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FlinkCrashIT {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   @Test
-  public void exactlyOnceSurvivesKillNine() throws Exception {
+  void exactlyOnceSurvivesKillNine() throws Exception {
     CrashHarness.Spec spec = new CrashHarness.Spec();
     spec.name = "crash-revenue-eos";
     spec.pipeline = "revenue";
@@ -40,15 +39,15 @@ public class FlinkCrashIT {
     spec.pipelineArgs = List.of("--window=PT10S", "--allowedLateness=PT0S");
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     List<String> expected = new ArrayList<>(RevenueModel.expected(lines, 10_000));
-    Path work = TMP.newFolder(spec.name).toPath();
+    Path work = Files.createDirectory(TMP.resolve(spec.name));
     CrashHarness.Outcome o = CrashHarness.run(BROKER, work, spec, lines, expected);
     System.out.println(o.summary(spec));
-    assertTrue("the second run restores from the first run's checkpoint: " + o.restoredFrom,
-        o.restoredFrom.contains("restoring from " + work.resolve("checkpoints")));
-    assertEquals("second run's exit code:\n" + o.secondLog, 0, o.secondRunExit);
-    assertEquals(o.summary(spec), 0, o.lost);
-    assertEquals(o.summary(spec), 0, o.duplicates);
-    assertEquals(o.summary(spec), 0, o.unexpected);
+    assertTrue(o.restoredFrom.contains("restoring from " + work.resolve("checkpoints")),
+        "the second run restores from the first run's checkpoint: " + o.restoredFrom);
+    assertEquals(0, o.secondRunExit, "second run's exit code:\n" + o.secondLog);
+    assertEquals(0, o.lost, o.summary(spec));
+    assertEquals(0, o.duplicates, o.summary(spec));
+    assertEquals(0, o.unexpected, o.summary(spec));
     assertEquals(expected.size(), o.read);
   }
 }

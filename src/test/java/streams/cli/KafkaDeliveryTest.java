@@ -2,8 +2,8 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 import streams.io.KafkaIoOptions;
 import streams.io.KafkaSourceConfig;
 import streams.io.ReadEvents;
@@ -22,7 +22,7 @@ import streams.io.WriteToKafka;
  * Start-up refusal of {@code --exactlyOnce} where the engine cannot honour it, with the reason and the
  * upstream issue; and the engine failure it anticipates.
  */
-public class KafkaDeliveryTest {
+class KafkaDeliveryTest {
   private static PipelineOptions options(String... args) {
     return PipelineOptionsFactory.fromArgs(args).as(KafkaIoOptions.class);
   }
@@ -30,7 +30,7 @@ public class KafkaDeliveryTest {
   private static final String[] EOS = {"--sink=kafka", "--outputTopic=out", "--bootstrapServers=h:1", "--exactlyOnce"};
 
   @Test
-  public void sparkRefusesExactlyOnceNamingTheIssue() {
+  void sparkRefusesExactlyOnceNamingTheIssue() {
     Optional<String> why = KafkaDelivery.refusal("spark", options(EOS));
     assertThat(why.orElseThrow(), containsString("--exactlyOnce is not supported on spark"));
     assertThat(why.orElseThrow(), containsString("apache/beam#19107"));
@@ -38,7 +38,7 @@ public class KafkaDeliveryTest {
   }
 
   @Test
-  public void flinkNeedsCheckpointingForExactlyOnce() {
+  void flinkNeedsCheckpointingForExactlyOnce() {
     assertThat(
         KafkaDelivery.refusal("flink", options(EOS)).orElseThrow(), containsString("add --checkpointingInterval=MS"));
     String[] withCheckpoints = {EOS[0], EOS[1], EOS[2], EOS[3], "--checkpointingInterval=10000"};
@@ -49,7 +49,7 @@ public class KafkaDeliveryTest {
   }
 
   @Test
-  public void directAcceptsExactlyOnceWithoutGuarantee() {
+  void directAcceptsExactlyOnceWithoutGuarantee() {
     assertEquals(Optional.empty(), KafkaDelivery.refusal("direct", options(EOS)));
     assertThat(KafkaDelivery.describe(Engines.DIRECT, options(EOS)), containsString("no guarantee after a crash"));
     assertThat(KafkaDelivery.describe(Engines.SPARK, options("--sink=kafka")), containsString("at-least-once"));
@@ -57,7 +57,7 @@ public class KafkaDeliveryTest {
 
   /** What the refusal anticipates: the Flink runner itself refuses the job without checkpointing. */
   @Test
-  public void flinkWithoutCheckpointingFailsAtTranslation() {
+  void flinkWithoutCheckpointingFailsAtTranslation() {
     FlinkPipelineOptions flink = PipelineOptionsFactory.create().as(FlinkPipelineOptions.class);
     flink.setRunner(FlinkRunner.class);
     flink.setFlinkMaster("[local]");

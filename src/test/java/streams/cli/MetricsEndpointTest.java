@@ -4,10 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import streams.generate.EventGenerator;
 
 /**
@@ -38,8 +38,8 @@ import streams.generate.EventGenerator;
  * Prometheus text format while it runs, and once it has ended the endpoint's counts are the summary's.
  * On the Direct runner (batch and streaming); the Flink and Spark runs are in {@code scripts/metrics-demo}.
  */
-public class MetricsEndpointTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class MetricsEndpointTest {
+  @TempDir static Path TMP;
 
   private static final Pattern SAMPLE =
       Pattern.compile("^(streams_\\w+_total)\\{pipeline=\"(\\w+)\",runner=\"(\\w+)\"\\} (\\S+)$");
@@ -51,26 +51,26 @@ public class MetricsEndpointTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
-  public void batchJobServesTheSummaryCounts() throws Exception {
-    Path input = TMP.getRoot().toPath().resolve("batch.jsonl");
+  void batchJobServesTheSummaryCounts() throws Exception {
+    Path input = TMP.resolve("batch.jsonl");
     EventGenerator.builder().events(400).seed(11).build().writeTo(input);
-    checkRun("completed", "--input=" + input, "--output=" + TMP.newFolder("batch").toPath());
+    checkRun("completed", "--input=" + input, "--output=" + Files.createDirectory(TMP.resolve("batch")));
   }
 
   @Test
-  public void streamingJobServesTheSummaryCounts() throws Exception {
-    Path input = TMP.getRoot().toPath().resolve("streaming.jsonl");
+  void streamingJobServesTheSummaryCounts() throws Exception {
+    Path input = TMP.resolve("streaming.jsonl");
     EventGenerator.builder().events(200).seed(12).build().writeTo(input);
-    checkRun("revenue", "--streaming", "--window=PT5M", "--input=" + input, "--output=" + TMP.newFolder("streaming").toPath());
+    checkRun("revenue", "--streaming", "--window=PT5M", "--input=" + input, "--output=" + Files.createDirectory(TMP.resolve("streaming")));
   }
 
   @Test
-  public void aPortInUseIsAUsageError() throws Exception {
+  void aPortInUseIsAUsageError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       ByteArrayOutputStream console = new ByteArrayOutputStream();
       try {
         Cli.run(
-            List.of("completed", "--runner=direct", "--input=/dev/null", "--output=" + TMP.newFolder("taken"),
+            List.of("completed", "--runner=direct", "--input=/dev/null", "--output=" + Files.createDirectory(TMP.resolve("taken")),
                 "--metricsPort=" + taken.getLocalPort()),
             new PrintStream(console, true, StandardCharsets.UTF_8));
         fail("a taken port must be refused");
@@ -123,9 +123,9 @@ public class MetricsEndpointTest {
       }
       Thread.sleep(200);
     }
-    assertEquals("the run failed: " + failure.get(), null, failure.get());
-    assertNotNull("no endpoint line in:\n" + console, endpoint);
-    assertNotNull("no summary within 3 minutes:\n" + console, summary);
+    assertEquals(null, failure.get(), "the run failed: " + failure.get());
+    assertNotNull(endpoint, "no endpoint line in:\n" + console);
+    assertNotNull(summary, "no summary within 3 minutes:\n" + console);
 
     Map<String, Long> last;
     try {
@@ -148,7 +148,7 @@ public class MetricsEndpointTest {
 
     // The final scrape released the linger: the command ends and the port is closed.
     run.join(60_000);
-    assertTrue("the command line still runs after the final counts were scraped", !run.isAlive());
+    assertTrue(!run.isAlive(), "the command line still runs after the final counts were scraped");
     assertEquals(0, code.get());
     try {
       scrape(endpoint, pipeline);
@@ -170,15 +170,15 @@ public class MetricsEndpointTest {
         continue;
       }
       Matcher m = SAMPLE.matcher(line);
-      assertTrue("not a streams counter sample: " + line, m.matches());
+      assertTrue(m.matches(), "not a streams counter sample: " + line);
       assertEquals(pipeline, m.group(2));
       assertEquals("direct", m.group(3));
       double value = Double.parseDouble(m.group(4));
-      assertEquals("a whole count: " + line, Math.rint(value), value, 0.0);
+      assertEquals(Math.rint(value), value, 0.0, "a whole count: " + line);
       samples.put(m.group(1), (long) value);
     }
-    assertTrue("the summary's counters are always served: " + samples, samples.keySet().containsAll(
-        List.of("streams_events_in_total", "streams_results_out_total", "streams_dead_letters_total", "streams_late_dropped_total")));
+    assertTrue(samples.keySet().containsAll(
+        List.of("streams_events_in_total", "streams_results_out_total", "streams_dead_letters_total", "streams_late_dropped_total")), "the summary's counters are always served: " + samples);
     return samples;
   }
 }

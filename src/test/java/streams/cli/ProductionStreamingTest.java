@@ -2,8 +2,8 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -20,14 +20,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.io.KafkaBroker;
 import streams.model.Json;
 import streams.reference.CompletedModel;
@@ -58,10 +55,9 @@ import streams.testing.TestRunner;
  * <p>In the default suite on Flink and Spark (Direct, a test runner, takes a minute a job here): {@code
  * scripts/test -Dtest.all=true} or {@code -Dtest.runners=direct,flink,spark} adds Direct.
  */
-@RunWith(Parameterized.class)
-public class ProductionStreamingTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class ProductionStreamingTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final String TOPIC = "production-stream";
   private static final String SPARK_TIMERS =
@@ -69,39 +65,33 @@ public class ProductionStreamingTest {
           + " refuses it at start-up";
   private static List<String> lines;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return streams.testing.Conformance.longRunners(TestRunner.FLINK, TestRunner.SPARK);
   }
 
-  private final TestRunner runner;
-
   /** Verdicts go to the conformance matrix beside the TestStream scenarios'. */
-  @Rule public final Conformance conformance;
+  @RegisterExtension final Conformance conformance = new Conformance();
 
-  public ProductionStreamingTest(TestRunner runner) {
-    this.runner = runner;
-    this.conformance = new Conformance(runner);
-  }
-
-  @BeforeClass
-  public static void produce() throws Exception {
+  @BeforeAll
+  static void produce() throws Exception {
     lines = MultiHourStream.generate(7, 3, 2400, 0.01);
     BROKER.createTopic(TOPIC, 4, Map.of());
     BROKER.produceRoundRobin(TOPIC, 4, lines);
   }
 
-  @Test
-  public void revenueToTheTopicsEndGivesOneFinalPanePerWindow() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void revenueToTheTopicsEndGivesOneFinalPanePerWindow(TestRunner runner) throws Exception {
     // Allowed lateness shorter than the window: reading the backlog, the watermark passes a window's end
     // and its garbage-collection time in one step, where the Flink runner emitted empty panes.
-    Path out = run("revenue", "--readMode=toEnd", "--allowedLateness=PT5M", revenueTrigger());
+    Path out = run(runner, "revenue", "--readMode=toEnd", "--allowedLateness=PT5M", revenueTrigger());
     assertRevenue(out, lines, false);
   }
 
-  @Test
-  public void revenueStoppedWhenIdleIsDrained() throws Exception {
-    Path out = run("revenue", "--stopWhenIdle=PT10S", "--allowedLateness=PT5M", revenueTrigger());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void revenueStoppedWhenIdleIsDrained(TestRunner runner) throws Exception {
+    Path out = run(runner, "revenue", "--stopWhenIdle=PT10S", "--allowedLateness=PT5M", revenueTrigger());
     assertRevenue(out, lines, false);
   }
 
@@ -110,8 +100,9 @@ public class ProductionStreamingTest {
    * window (its results are written, so the watermark is past 02:00). Each must be in the late output, with
    * the watermark that judged it, and the totals must be the model's of the input without them.
    */
-  @Test
-  public void revenueOrdersArrivingAfterTheirWindowClosedGoToTheLateOutput() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void revenueOrdersArrivingAfterTheirWindowClosedGoToTheLateOutput(TestRunner runner) throws Exception {
     conformance.notSupportedOn(
         TestRunner.SPARK,
         "the command line runs revenue on Spark streaming in --trigger=complete only, which never drops late"
@@ -129,21 +120,21 @@ public class ProductionStreamingTest {
         late.add(line.replace("\"order_id\":\"", "\"order_id\":\"late-"));
       }
     }
-    Path out = TMP.newFolder().toPath().resolve("revenue-live");
+    Path out = Files.createTempDirectory(TMP, "junit").resolve("revenue-live");
     java.util.concurrent.ExecutorService job = java.util.concurrent.Executors.newSingleThreadExecutor();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     java.util.concurrent.Future<Integer> code =
         job.submit(
             () ->
                 Cli.run(
-                    args("revenue", topic, out, "--stopWhenIdle=PT10S", "--allowedLateness=PT5M"),
+                    args(runner, "revenue", topic, out, "--stopWhenIdle=PT10S", "--allowedLateness=PT5M"),
                     new PrintStream(console, true, StandardCharsets.UTF_8)));
     try {
       // The window [01:00, 02:00) has results: the watermark has passed 02:00 (allowed lateness PT5M).
       long deadline = System.currentTimeMillis() + 240_000;
       while (!hasWindow(out, "2026-01-15T01:00:00.000Z")) {
-        assertTrue("the job closed no window within 4 minutes: " + console, System.currentTimeMillis() < deadline);
-        assertTrue("the job ended early: " + console, !code.isDone());
+        assertTrue(System.currentTimeMillis() < deadline, "the job closed no window within 4 minutes: " + console);
+        assertTrue(!code.isDone(), "the job ended early: " + console);
         Thread.sleep(500);
       }
       BROKER.produceRoundRobin(topic, 4, late);
@@ -185,29 +176,32 @@ public class ProductionStreamingTest {
     return "--trigger=final";
   }
 
-  @Test
-  public void fraudStoppedWhenIdleDecidesOpenBursts() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void fraudStoppedWhenIdleDecidesOpenBursts(TestRunner runner) throws Exception {
     conformance.notSupportedOn(TestRunner.SPARK, SPARK_TIMERS);
-    Path out = run("fraud", "--stopWhenIdle=PT10S");
+    Path out = run(runner, "fraud", "--stopWhenIdle=PT10S");
     assertEquals(sorted(FraudModel.expected(withoutLate(out, lines, false), 5, 60_000)), sorted(results(out)));
   }
 
-  @Test
-  public void joinToTheTopicsEnd() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void joinToTheTopicsEnd(TestRunner runner) throws Exception {
     conformance.notSupportedOn(TestRunner.SPARK, SPARK_TIMERS);
-    Path out = run("join", "--readMode=toEnd");
+    Path out = run(runner, "join", "--readMode=toEnd");
     assertEquals(sorted(JoinModel.expected(withoutLate(out, lines, false), -10_000, 300_000)), sorted(results(out)));
   }
 
-  @Test
-  public void completedToTheTopicsEnd() throws Exception {
-    Path out = run("completed", "--readMode=toEnd");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void completedToTheTopicsEnd(TestRunner runner) throws Exception {
+    Path out = run(runner, "completed", "--readMode=toEnd");
     // A stateless filter: nothing is ever late for it, every order counts.
     assertEquals(sorted(CompletedModel.expected(lines)), sorted(results(out)));
     assertEquals(lines, withoutLate(out, lines, false));
   }
 
-  private List<String> args(String pipeline, String topic, Path out, String... extra) {
+  private static List<String> args(TestRunner runner, String pipeline, String topic, Path out, String... extra) {
     List<String> args = new ArrayList<>();
     args.add(pipeline);
     args.add("--runner=" + runner.name().toLowerCase());
@@ -221,12 +215,12 @@ public class ProductionStreamingTest {
     return args;
   }
 
-  private Path run(String pipeline, String... extra) throws IOException {
-    Path out = TMP.newFolder().toPath().resolve(pipeline);
+  private static Path run(TestRunner runner, String pipeline, String... extra) throws IOException {
+    Path out = Files.createTempDirectory(TMP, "junit").resolve(pipeline);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    int code = Cli.run(args(pipeline, TOPIC, out, extra), new PrintStream(console, true, StandardCharsets.UTF_8));
+    int code = Cli.run(args(runner, pipeline, TOPIC, out, extra), new PrintStream(console, true, StandardCharsets.UTF_8));
     String summary = console.toString(StandardCharsets.UTF_8);
-    assertEquals(summary, 0, code);
+    assertEquals(0, code, summary);
     assertThat(summary, containsString(": DONE"));
     assertThat(summary, containsString(lines.size() + " events in"));
     assertThat(summary, containsString(", " + late(out).size() + " late,"));
@@ -242,15 +236,15 @@ public class ProductionStreamingTest {
     java.util.Set<String> late = new java.util.HashSet<>();
     for (String line : late(out)) {
       JsonNode n = Json.MAPPER.readTree(line);
-      assertTrue(line, n.get("reason").asText().startsWith("later than allowed lateness"));
+      assertTrue(n.get("reason").asText().startsWith("later than allowed lateness"), line);
       assertTrue(
-          line,
           java.time.Instant.parse(n.get("watermark").asText())
-              .isAfter(java.time.Instant.parse(n.get("event_time").asText())));
+              .isAfter(java.time.Instant.parse(n.get("event_time").asText())),
+          line);
       late.add(idOf(n.get("event")));
     }
     if (someLate) {
-      assertTrue("very late events reached the late output", !late.isEmpty());
+      assertTrue(!late.isEmpty(), "very late events reached the late output");
     }
     List<String> kept = new ArrayList<>();
     for (String line : input) {
@@ -258,7 +252,7 @@ public class ProductionStreamingTest {
         kept.add(line);
       }
     }
-    assertTrue("every late event is one of the input's: " + late, late.isEmpty());
+    assertTrue(late.isEmpty(), "every late event is one of the input's: " + late);
     return kept;
   }
 
@@ -289,18 +283,18 @@ public class ProductionStreamingTest {
     for (Map.Entry<String, List<JsonNode>> e : panes.entrySet()) {
       List<JsonNode> ps = e.getValue();
       List<JsonNode> finals = ps.stream().filter(p -> p.get("is_final").asBoolean()).collect(Collectors.toList());
-      assertEquals(e.getKey() + ": exactly one final pane in " + ps, 1, finals.size());
+      assertEquals(1, finals.size(), e.getKey() + ": exactly one final pane in " + ps);
       JsonNode last = finals.get(0);
       for (JsonNode p : ps) {
-        assertTrue(e.getKey() + ": a pane without orders " + p, p.get("order_count").asLong() > 0);
-        assertTrue(e.getKey() + ": the final pane is the last " + ps, p.get("pane_index").asLong() <= last.get("pane_index").asLong());
+        assertTrue(p.get("order_count").asLong() > 0, e.getKey() + ": a pane without orders " + p);
+        assertTrue(p.get("pane_index").asLong() <= last.get("pane_index").asLong(), e.getKey() + ": the final pane is the last " + ps);
       }
       JsonNode expected = model.get(e.getKey());
-      assertEquals(e.getKey(), expected.get("order_count").asLong(), last.get("order_count").asLong());
+      assertEquals(expected.get("order_count").asLong(), last.get("order_count").asLong(), e.getKey());
       assertEquals(
-          e.getKey(),
           new BigDecimal(expected.get("total_amount").asText()),
-          new BigDecimal(last.get("total_amount").asText()));
+          new BigDecimal(last.get("total_amount").asText()),
+          e.getKey());
     }
   }
 

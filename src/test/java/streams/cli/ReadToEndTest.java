@@ -2,7 +2,7 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -21,13 +21,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
 import streams.model.Json;
@@ -43,29 +41,21 @@ import streams.testing.TestRunner;
  * so the split that had reached its end moved the whole read to the end of time while the other still had
  * most of its records: those read after that were behind the watermark (every window expired) and dropped,
  * and the command line, which stops a Spark job once its watermark is at the end, could stop it before they
- * were read. JUnit 4: it shares the project's JUnit 4 broker rule.
+ * were read.
  */
-@RunWith(Parameterized.class)
-public class ReadToEndTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class ReadToEndTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final String UNEVEN = "to-end-uneven";
   private static List<String> lines;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return Conformance.runners();
   }
 
-  private final TestRunner runner;
-
-  public ReadToEndTest(TestRunner runner) {
-    this.runner = runner;
-  }
-
-  @BeforeClass
-  public static void produce() throws Exception {
+  @BeforeAll
+  static void produce() throws Exception {
     lines = new ArrayList<>();
     EventGenerator.builder().events(1_000).seed(5).disorderMillis(2_000).lateFraction(0).badFraction(0).build()
         .forEach(lines::add);
@@ -79,9 +69,10 @@ public class ReadToEndTest {
     }
   }
 
-  @Test
-  public void revenueReadsPartitionsThatEndApartToTheirEnd() throws Exception {
-    Path out = run("revenue", UNEVEN, "--window=PT10S", "--trigger=complete");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void revenueReadsPartitionsThatEndApartToTheirEnd(TestRunner runner) throws Exception {
+    Path out = run(runner, "revenue", UNEVEN, "--window=PT10S", "--trigger=complete");
     Map<String, JsonNode> model = new TreeMap<>();
     for (String line : RevenueModel.expected(lines, 10_000)) {
       JsonNode n = Json.MAPPER.readTree(line);
@@ -99,22 +90,22 @@ public class ReadToEndTest {
     java.util.Set<String> missing = new java.util.TreeSet<>(model.keySet());
     missing.removeAll(last.keySet());
     assertEquals(
-        "windows of the model without a pane, of " + model.size() + ", e.g. " + missing.stream().limit(5).toList(),
         0,
-        missing.size());
+        missing.size(),
+        "windows of the model without a pane, of " + model.size() + ", e.g. " + missing.stream().limit(5).toList());
     assertEquals(model.keySet(), last.keySet());
     for (Map.Entry<String, JsonNode> e : model.entrySet()) {
       JsonNode pane = last.get(e.getKey());
-      assertEquals(e.getKey(), e.getValue().get("order_count").asLong(), pane.get("order_count").asLong());
+      assertEquals(e.getValue().get("order_count").asLong(), pane.get("order_count").asLong(), e.getKey());
       assertEquals(
-          e.getKey(),
           new BigDecimal(e.getValue().get("total_amount").asText()),
-          new BigDecimal(pane.get("total_amount").asText()));
+          new BigDecimal(pane.get("total_amount").asText()),
+          e.getKey());
     }
   }
 
-  private Path run(String pipeline, String topic, String... extra) throws IOException {
-    Path out = TMP.newFolder().toPath().resolve(pipeline);
+  private Path run(TestRunner runner, String pipeline, String topic, String... extra) throws IOException {
+    Path out = Files.createTempDirectory(TMP, "junit").resolve(pipeline);
     List<String> args = new ArrayList<>();
     args.add(pipeline);
     args.add("--runner=" + runner.name().toLowerCase());
@@ -133,7 +124,7 @@ public class ReadToEndTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int code = Cli.run(args, new PrintStream(console, true, StandardCharsets.UTF_8));
     String summary = console.toString(StandardCharsets.UTF_8);
-    assertEquals(summary, 0, code);
+    assertEquals(0, code, summary);
     assertThat(summary, containsString(": DONE, " + lines.size() + " events in"));
     return out;
   }

@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,10 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import streams.cli.CompareCommand;
 import streams.harness.Correctness;
 
@@ -34,8 +33,8 @@ import streams.harness.Correctness;
  * run in its own JVM (started from this JVM's class path, as the jar is not packaged yet during tests).
  * Checks that the files exist and that the figures are consistent with each other and with the input.
  */
-public class CompareCommandTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class CompareCommandTest {
+  @TempDir static Path TMP;
   private static final int EVENTS = 300;
   private static final List<String> RUNNERS = List.of("flink", "spark");
 
@@ -44,9 +43,9 @@ public class CompareCommandTest {
   private static String console;
   private static JsonNode results;
 
-  @BeforeClass
-  public static void compare() throws Exception {
-    report = TMP.getRoot().toPath().resolve("report");
+  @BeforeAll
+  static void compare() throws Exception {
+    report = TMP.resolve("report");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     exitCode =
         CompareCommand.run(
@@ -65,35 +64,35 @@ public class CompareCommandTest {
   }
 
   @Test
-  public void writesEveryFile() throws Exception {
-    assertEquals(console, 0, exitCode);
+  void writesEveryFile() throws Exception {
+    assertEquals(0, exitCode, console);
     for (String f :
         List.of("report.md", "report.html", "results.json", "results.csv", "throughput.png", "peak-memory.png",
             "wall-time.png", "cpu-time.png")) {
-      assertTrue(f + " exists", Files.size(report.resolve(f)) > 0);
+      assertTrue(Files.size(report.resolve(f)) > 0, f + " exists");
     }
     byte[] png = Arrays.copyOf(Files.readAllBytes(report.resolve("throughput.png")), 4);
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
-    assertTrue("no run was kept: all passed", Files.notExists(report.resolve("runs")));
+    assertTrue(Files.notExists(report.resolve("runs")), "no run was kept: all passed");
   }
 
   @Test
-  public void printsOneProgressLinePerRun() {
+  void printsOneProgressLinePerRun() {
     assertThat(console, containsString("[1/2] revenue on flink (batch, repeat 1/1) ... "));
     assertThat(console, containsString("[2/2] revenue on spark (batch, repeat 1/1) ... "));
     assertThat(console, containsString("output = model"));
   }
 
   @Test
-  public void figuresAreConsistent() {
+  void figuresAreConsistent() {
     JsonNode runs = results.path("runs");
     assertEquals(RUNNERS.size(), runs.size());
     for (JsonNode r : runs) {
       String what = r.path("runner").asText();
-      assertEquals(what, 0, r.path("exit_code").asInt());
-      assertEquals(what, "DONE", r.path("state").asText());
-      assertEquals(what + ": events counted = events generated", EVENTS, r.path("events_in").asLong());
-      assertTrue(what + ": output equals the model", r.path("correctness").path("equal").asBoolean());
+      assertEquals(0, r.path("exit_code").asInt(), what);
+      assertEquals("DONE", r.path("state").asText(), what);
+      assertEquals(EVENTS, r.path("events_in").asLong(), what + ": events counted = events generated");
+      assertTrue(r.path("correctness").path("equal").asBoolean(), what + ": output equals the model");
       assertEquals(0, r.path("correctness").path("missing").asLong());
       assertEquals(
           r.path("correctness").path("expected_results").asLong(), r.path("results_out").asLong());
@@ -118,7 +117,7 @@ public class CompareCommandTest {
   }
 
   @Test
-  public void csvHasOneRowPerRun() throws Exception {
+  void csvHasOneRowPerRun() throws Exception {
     List<String> lines = Files.readAllLines(report.resolve("results.csv"), StandardCharsets.UTF_8);
     assertEquals(1 + RUNNERS.size(), lines.size());
     assertThat(lines.get(0), containsString("events_in"));
@@ -126,7 +125,7 @@ public class CompareCommandTest {
   }
 
   @Test
-  public void reportsAreSelfContained() throws Exception {
+  void reportsAreSelfContained() throws Exception {
     String md = Files.readString(report.resolve("report.md"));
     assertThat(md, containsString("| revenue | batch | flink | yes | 300 |"));
     assertThat(md, containsString("| revenue | batch | spark | yes | 300 |"));
@@ -139,7 +138,7 @@ public class CompareCommandTest {
 
   /** A report compared with itself: every ratio is 1. */
   @Test
-  public void baselineRatiosOfAReportWithItselfAreOne() throws Exception {
+  void baselineRatiosOfAReportWithItselfAreOne() throws Exception {
     ObjectMapper m =
         new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -157,7 +156,7 @@ public class CompareCommandTest {
   }
 
   @Test
-  public void unknownPipelineNamesTheAvailableOnes() {
+  void unknownPipelineNamesTheAvailableOnes() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         CompareCommand.run(
@@ -169,7 +168,7 @@ public class CompareCommandTest {
   }
 
   @Test
-  public void runnerArgMustBeAnEngineOptionTheComparisonDoesNotSetItself() {
+  void runnerArgMustBeAnEngineOptionTheComparisonDoesNotSetItself() {
     for (String[] bad :
         new String[][] {
           {"--runnerArg=maxBundleTimeMills", "is not an engine option; expected --flag=value"},
@@ -181,15 +180,15 @@ public class CompareCommandTest {
               List.of(bad[0], "--conformance=skip"),
               new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
               new PrintStream(err, true, StandardCharsets.UTF_8));
-      assertEquals(bad[0], 2, code);
+      assertEquals(2, code, bad[0]);
       assertThat(err.toString(StandardCharsets.UTF_8), containsString(bad[1]));
     }
   }
 
   /** Missing, unexpected and different results are told apart by the result's key. */
   @Test
-  public void correctnessTellsMissingUnexpectedAndDifferentApart() throws Exception {
-    Path out = TMP.newFolder("diff").toPath();
+  void correctnessTellsMissingUnexpectedAndDifferentApart() throws Exception {
+    Path out = Files.createDirectory(TMP.resolve("diff"));
     Files.write(
         out.resolve("part-0.jsonl"),
         List.of(

@@ -5,8 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,13 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import streams.cli.CompareCommand;
 import streams.generate.EventGenerator;
 import streams.reference.CompletedModel;
-import streams.cli.CompareCommand;
 
 /**
  * The streaming half of the comparison on a tiny run: {@code completed} on Flink, 400 events appended to
@@ -31,8 +30,8 @@ import streams.cli.CompareCommand;
  * itself once quiet. Checks that latency was measured from the broker's append times for every result,
  * that the figures are ordered and plausible, and that the output equals the model.
  */
-public class CompareStreamingTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class CompareStreamingTest {
+  @TempDir static Path TMP;
   private static final int EVENTS = 400;
   private static final int RATE = 200;
 
@@ -41,9 +40,9 @@ public class CompareStreamingTest {
   private static String console;
   private static JsonNode run;
 
-  @BeforeClass
-  public static void compare() throws Exception {
-    report = TMP.getRoot().toPath().resolve("report");
+  @BeforeAll
+  static void compare() throws Exception {
+    report = TMP.resolve("report");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     exitCode =
         CompareCommand.run(
@@ -63,16 +62,16 @@ public class CompareStreamingTest {
   }
 
   @Test
-  public void runsAndMatchesTheModel() {
-    assertEquals(console, 0, exitCode);
+  void runsAndMatchesTheModel() {
+    assertEquals(0, exitCode, console);
     assertEquals("streaming", run.path("mode").asText());
     // Stopped when idle, the job is drained (its sources end, its state is flushed) and ends DONE.
     assertEquals("DONE", run.path("state").asText());
-    assertTrue(console, run.path("correctness").path("equal").asBoolean());
+    assertTrue(run.path("correctness").path("equal").asBoolean(), console);
   }
 
   @Test
-  public void latencyIsMeasuredForEveryResult() {
+  void latencyIsMeasuredForEveryResult() {
     List<String> lines = new ArrayList<>();
     EventGenerator.builder().events(EVENTS).seed(42).build().forEach(lines::add);
     long expected = CompletedModel.expected(lines).size();
@@ -91,14 +90,14 @@ public class CompareStreamingTest {
   }
 
   @Test
-  public void inputRateIsTheStatedRate() {
+  void inputRateIsTheStatedRate() {
     double rate = run.path("input_rate_events_per_second").asDouble();
     assertThat(rate, greaterThan(RATE * 0.8));
     assertThat(rate, lessThanOrEqualTo(RATE * 1.25));
   }
 
   @Test
-  public void reportHasTheStreamingSectionAndTheCdf() throws Exception {
+  void reportHasTheStreamingSectionAndTheCdf() throws Exception {
     String md = Files.readString(report.resolve("report.md"));
     assertThat(md, containsString("## Streaming through Kafka: latency and late data"));
     assertThat(md, containsString("| completed | flink | yes |"));

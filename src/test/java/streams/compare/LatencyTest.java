@@ -1,15 +1,15 @@
 package streams.compare;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 import streams.pipelines.LatencyProbes;
 
-public class LatencyTest {
+class LatencyTest {
   @Test
-  public void nearestRankPercentiles() {
+  void nearestRankPercentiles() {
     List<Double> ms = new ArrayList<>();
     for (int i = 100; i >= 1; i--) {
       ms.add((double) i);
@@ -26,7 +26,7 @@ public class LatencyTest {
   }
 
   @Test
-  public void noSamplesNoFigures() {
+  void noSamplesNoFigures() {
     RunResult r = new RunResult();
     Latency.fill(r, List.of());
     assertEquals(0L, (long) r.latencySamples);
@@ -34,7 +34,7 @@ public class LatencyTest {
   }
 
   @Test
-  public void lastRevenuePaneWinsAndKeepsExactDecimals() throws Exception {
+  void lastRevenuePaneWinsAndKeepsExactDecimals() throws Exception {
     List<String> panes =
         List.of(
             "{\"user_id\":\"u-1\",\"window_start\":\"2026-01-15T00:00:00.000Z\",\"window_end\":\"2026-01-15T01:00:00.000Z\",\"order_count\":1,\"total_amount\":10.50,\"timing\":\"ON_TIME\",\"pane_index\":0,\"is_final\":false}",
@@ -46,7 +46,7 @@ public class LatencyTest {
   }
 
   @Test
-  public void summaryLineOfThisVersion() {
+  void summaryLineOfThisVersion() {
     var m = ChildRun.SUMMARY.matcher(
         "revenue on flink: DONE (drained: idle for PT15S), 20 events in, 5 results out, 1 dead letters, 2 late, 36.0 s");
     assertEquals(true, m.matches());
@@ -55,7 +55,7 @@ public class LatencyTest {
   }
 
   @Test
-  public void summaryLineWithAndWithoutCounts() {
+  void summaryLineWithAndWithoutCounts() {
     var m = ChildRun.SUMMARY.matcher(
         "revenue on spark: CANCELLED (stopped: idle for PT15S), 20 events in, 5 results out, 1 dead letters, 2 late dropped, 36.0 s");
     assertEquals(true, m.matches());

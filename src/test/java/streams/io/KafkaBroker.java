@@ -31,15 +31,18 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.rules.ExternalResource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node Kafka broker for a test class ({@code @ClassRule}), started with the project's own
- * {@code scripts/kafka start --port=<free port> --dir=target/kafka-test-<port>} and stopped after the class.
+ * A real single-node Kafka broker for a test class (a Jupiter extension in a {@code @RegisterExtension
+ * static} field), started with the project's own {@code scripts/kafka start --port=<free port>
+ * --dir=target/kafka-test-<port>} and stopped after the class.
  * Nothing is skipped: if the broker does not start, the test class fails with the script's output and the
  * tail of the broker's log. Also: topic creation, a plain kafka-clients producer and consumer.
  */
-public final class KafkaBroker extends ExternalResource {
+public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
   private static final Path ROOT = Paths.get("").toAbsolutePath();
   private static final long START_TIMEOUT_SECONDS = 150;
 
@@ -56,7 +59,7 @@ public final class KafkaBroker extends ExternalResource {
   }
 
   @Override
-  protected void before() throws Throwable {
+  public void beforeAll(ExtensionContext context) throws Exception {
     port = freePortPair();
     dir = ROOT.resolve("target").resolve("kafka-test-" + port);
     Files.createDirectories(dir);
@@ -72,7 +75,7 @@ public final class KafkaBroker extends ExternalResource {
   }
 
   @Override
-  protected void after() {
+  public void afterAll(ExtensionContext context) {
     if (!started) {
       return;
     }

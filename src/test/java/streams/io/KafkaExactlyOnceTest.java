@@ -2,10 +2,11 @@ package streams.io;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.fail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -16,17 +17,14 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.rules.Timeout;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.model.UserRevenue;
-import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
+import streams.reference.RevenueModel;
 import streams.testing.Conformance;
 import streams.testing.TestRunner;
 
@@ -43,35 +41,27 @@ import streams.testing.TestRunner;
  *       annotation", apache/beam#19107); the test asserts that refusal.
  * </ul>
  */
-@RunWith(Parameterized.class)
-public class KafkaExactlyOnceTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class KafkaExactlyOnceTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final int SHARDS = 2;
   private static final long WINDOW_MILLIS = 10_000;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return Conformance.runners();
   }
 
-  private final TestRunner runner;
+  @RegisterExtension final Conformance conformance = new Conformance();
 
-  @Rule public final transient Conformance conformance;
-  @Rule public final Timeout timeout = Timeout.seconds(240);
-
-  public KafkaExactlyOnceTest(TestRunner runner) {
-    this.runner = runner;
-    this.conformance = new Conformance(runner);
-  }
-
-  @Test
-  public void exactlyOnceReadCommitted() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void exactlyOnceReadCommitted(TestRunner runner) throws Exception {
     String input = "eos-events-" + runner;
     String output = "eos-revenue-" + runner;
     String deadLetters = output + "-dead-letter";
-    Path work = TMP.newFolder(runner.toString()).toPath();
+    Path work = Files.createDirectory(TMP.resolve(runner.toString()));
     RevenuePipeline.Options options = KafkaStreamingTest.revenueOptions(runner, work);
     if (runner == TestRunner.FLINK) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);

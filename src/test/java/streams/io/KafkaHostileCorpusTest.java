@@ -3,11 +3,12 @@ package streams.io;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.fail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,18 +24,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.rules.Timeout;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.model.DeadLetter;
 import streams.model.Json;
-import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
+import streams.reference.RevenueModel;
 import streams.testing.Conformance;
 import streams.testing.HostileCorpus;
 import streams.testing.TestRunner;
@@ -51,10 +49,10 @@ import streams.testing.TestRunner;
  * <p>In the default suite on Flink only: {@code scripts/test -Dtest.all=true} or {@code
  * -Dtest.runners=direct,flink,spark} runs it on every runner.
  */
-@RunWith(Parameterized.class)
-public class KafkaHostileCorpusTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+@Timeout(value = 420, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class KafkaHostileCorpusTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final int PARTITIONS = 4;
   private static final int MAX_MESSAGE_BYTES = 8 << 20;
@@ -65,21 +63,14 @@ public class KafkaHostileCorpusTest {
       "{\"type\":\"order\",\"order_id\":\"o-future-2\",\"user_id\":\"u-future\",\"amount\":1.00,"
           + "\"status\":\"COMPLETED\",\"created_at\":\"9999-12-31T23:59:59.999Z\"}";
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return Conformance.longRunners(TestRunner.FLINK);
   }
 
-  private final TestRunner runner;
 
-  @Rule public final Timeout timeout = Timeout.seconds(420);
-
-  public KafkaHostileCorpusTest(TestRunner runner) {
-    this.runner = runner;
-  }
-
-  @Test
-  public void everyHostileMessageIsADeadLetterAndTheResultsEqualTheModel() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void everyHostileMessageIsADeadLetterAndTheResultsEqualTheModel(TestRunner runner) throws Exception {
     String input = "hostile-" + runner;
     String output = "hostile-revenue-" + runner;
     String deadLetters = output + "-dead-letter";
@@ -114,7 +105,7 @@ public class KafkaHostileCorpusTest {
     assertThat(expected.size(), greaterThan(3));
     assertThat(expectedDead, greaterThan(10_000L));
 
-    Path work = TMP.newFolder("hostile-" + runner).toPath();
+    Path work = Files.createDirectory(TMP.resolve("hostile-" + runner));
     RevenuePipeline.Options options = KafkaStreamingTest.revenueOptions(runner, work);
     KafkaStreamingTest.kafkaToKafka(options, BROKER.bootstrapServers(), input, output);
     Pipeline pipeline = Pipeline.create(options);

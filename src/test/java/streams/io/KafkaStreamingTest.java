@@ -3,10 +3,11 @@ package streams.io;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,29 +19,26 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Throwables;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.rules.Timeout;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import streams.generate.EventGenerator;
 import streams.model.EventParser;
 import streams.model.Json;
-import streams.reference.CompletedModel;
-import streams.reference.FraudModel;
-import streams.reference.JoinModel;
-import streams.reference.RevenueModel;
 import streams.pipelines.CompletedPipeline;
 import streams.pipelines.FraudPipeline;
 import streams.pipelines.JoinPipeline;
 import streams.pipelines.RevenuePipeline;
 import streams.pipelines.StreamsOptions;
-import streams.transforms.Durations;
+import streams.reference.CompletedModel;
+import streams.reference.FraudModel;
+import streams.reference.JoinModel;
+import streams.reference.RevenueModel;
 import streams.testing.Conformance;
 import streams.testing.TestRunner;
+import streams.transforms.Durations;
 
 /**
  * Every pipeline as a real streaming job on each runner, Kafka in and Kafka out, built by the pipeline's
@@ -58,10 +56,10 @@ import streams.testing.TestRunner;
  * Spark refuses {@code fraud} and {@code join} in streaming (event-time timers): the test asserts that
  * refusal.
  */
-@RunWith(Parameterized.class)
-public class KafkaStreamingTest {
-  @ClassRule public static final KafkaBroker BROKER = new KafkaBroker();
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class KafkaStreamingTest {
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
+  @TempDir static Path TMP;
 
   private static final int PARTITIONS = 4;
   private static final long WINDOW_MILLIS = 10_000;
@@ -130,8 +128,7 @@ public class KafkaStreamingTest {
     }
   }
 
-  @Parameters(name = "{0} on {1}")
-  public static Collection<Object[]> cases() {
+  static Collection<Object[]> cases() {
     List<Object[]> out = new ArrayList<>();
     for (Case c : Case.values()) {
       for (Object[] r : Conformance.runners()) {
@@ -141,17 +138,7 @@ public class KafkaStreamingTest {
     return out;
   }
 
-  private final Case pipelineCase;
-  private final TestRunner runner;
-
-  @Rule public final transient Conformance conformance;
-  @Rule public final Timeout timeout = Timeout.seconds(240);
-
-  public KafkaStreamingTest(Case pipelineCase, TestRunner runner) {
-    this.pipelineCase = pipelineCase;
-    this.runner = runner;
-    this.conformance = new Conformance(runner);
-  }
+  @RegisterExtension final Conformance conformance = new Conformance();
 
   /**
    * Generated events in arrival order, 1% malformed, then a transaction an hour after them that closes every
@@ -224,8 +211,9 @@ public class KafkaStreamingTest {
     return options;
   }
 
-  @Test
-  public void kafkaToKafkaStreaming() throws Exception {
+  @ParameterizedTest(name = "{0} on {1}")
+  @MethodSource("cases")
+  void kafkaToKafkaStreaming(Case pipelineCase, TestRunner runner) throws Exception {
     String input = "events-" + pipelineCase.pipeline + "-" + runner;
     String output = pipelineCase.pipeline + "-" + runner;
     String deadLetters = output + "-dead-letter";
@@ -234,7 +222,7 @@ public class KafkaStreamingTest {
     BROKER.createTopic(output, PARTITIONS, logAppendTime);
     BROKER.createTopic(deadLetters, 1, logAppendTime);
 
-    Path work = TMP.newFolder(pipelineCase.pipeline + "-" + runner).toPath();
+    Path work = Files.createDirectory(TMP.resolve(pipelineCase.pipeline + "-" + runner));
     StreamsOptions options = StreamingJobs.options(runner, work).as(StreamsOptions.class);
     kafkaToKafka(options, BROKER.bootstrapServers(), input, output);
     options.setReadMode("toEnd");
@@ -281,15 +269,15 @@ public class KafkaStreamingTest {
     // Keyed by what identifies the row: one record per key, so compaction or an upsert by key keeps them all.
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (ConsumerRecord<String, String> r : out) {
-      assertEquals("key of " + r.value(), expectedKey(pipelineCase.keyFields, r.value()), r.key());
+      assertEquals(expectedKey(pipelineCase.keyFields, r.value()), r.key(), "key of " + r.value());
       keys.add(r.key());
     }
-    assertEquals("one record per key", out.size(), keys.size());
+    assertEquals(out.size(), keys.size(), "one record per key");
 
     List<ConsumerRecord<String, String>> dead = BROKER.consumeAll(deadLetters, false);
     List<String> raws = new ArrayList<>();
     for (ConsumerRecord<String, String> r : dead) {
-      assertNull("dead letters carry no key", r.key());
+      assertNull(r.key(), "dead letters carry no key");
       raws.add(Json.MAPPER.readTree(r.value()).get("raw").asText());
       assertThat(Json.MAPPER.readTree(r.value()).get("error").asText().length(), greaterThan(0));
     }

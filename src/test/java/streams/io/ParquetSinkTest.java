@@ -3,7 +3,7 @@ package streams.io;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,23 +30,20 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.joda.time.Instant;
-import org.junit.BeforeClass;
-import org.junit.ClassRule;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import streams.cli.QueryCommand;
 import streams.generate.EventGenerator;
 import streams.model.EventParser;
 import streams.model.Order;
 import streams.model.Payment;
 import streams.model.Transaction;
 import streams.model.UserRevenue;
-import streams.reference.RevenueModel;
 import streams.pipelines.RevenuePipeline;
-import streams.cli.QueryCommand;
+import streams.reference.RevenueModel;
 import streams.testing.Conformance;
 import streams.testing.TestRunner;
 
@@ -56,38 +53,30 @@ import streams.testing.TestRunner;
  * and by the query command (a Beam pipeline with ParquetIO), the rows equal the model exactly, money as
  * DECIMAL(18,2). The archive holds every valid event, by type, with exact amounts.
  */
-@RunWith(Parameterized.class)
-public class ParquetSinkTest {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+class ParquetSinkTest {
+  @TempDir static Path TMP;
   private static final long WINDOW_MILLIS = 5_000;
   private static Path input;
   private static List<String> lines;
 
-  @Parameters(name = "{0}")
-  public static Collection<Object[]> runners() {
+  static Collection<Object[]> runners() {
     return Conformance.runners();
   }
 
-  private final TestRunner runner;
+  @RegisterExtension final Conformance conformance = new Conformance();
 
-  @Rule public final transient Conformance conformance;
-
-  public ParquetSinkTest(TestRunner runner) {
-    this.runner = runner;
-    this.conformance = new Conformance(runner);
-  }
-
-  @BeforeClass
-  public static void generate() throws Exception {
-    input = TMP.getRoot().toPath().resolve("events.jsonl");
+  @BeforeAll
+  static void generate() throws Exception {
+    input = TMP.resolve("events.jsonl");
     EventGenerator.builder().events(1_000).seed(5).badFraction(0.01).build().writeTo(input);
     lines = Files.readAllLines(input, StandardCharsets.UTF_8);
   }
 
-  @Test
-  public void parquetResultsAndArchiveEqualModel() throws Exception {
-    Path out = TMP.getRoot().toPath().resolve("revenue-" + runner);
-    Path archive = TMP.getRoot().toPath().resolve("archive-" + runner);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runners")
+  void parquetResultsAndArchiveEqualModel(TestRunner runner) throws Exception {
+    Path out = TMP.resolve("revenue-" + runner);
+    Path archive = TMP.resolve("archive-" + runner);
     RevenuePipeline.Options options = runner.batchOptions().as(RevenuePipeline.Options.class);
     options.setWindow("PT5S");
     Pipeline pipeline = Pipeline.create(options);
@@ -175,8 +164,8 @@ public class ParquetSinkTest {
         sum = sum.add((BigDecimal) ParquetRows.value(r, "amount"));
       }
     }
-    assertEquals(dir.toString(), countAndCents[0], n);
-    assertEquals(dir.toString(), BigDecimal.valueOf(countAndCents[1], 2), sum);
+    assertEquals(countAndCents[0], n, dir.toString());
+    assertEquals(BigDecimal.valueOf(countAndCents[1], 2), sum, dir.toString());
   }
 
   private static com.fasterxml.jackson.databind.JsonNode Json(String line) {

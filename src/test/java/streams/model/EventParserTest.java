@@ -2,17 +2,19 @@ package streams.model;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.fail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
-import org.junit.Test;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-public class EventParserTest {
+class EventParserTest {
   private static final long T = 1_768_471_200_000L; // 2026-01-15T10:00:00Z
 
   @Test
-  public void parsesTheThreeEventTypes() throws Exception {
+  void parsesTheThreeEventTypes() throws Exception {
     assertEquals(
         new Order("o-1", "u-1", 1250, Order.Status.COMPLETED, T),
         EventParser.parse(
@@ -31,7 +33,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void amountsAreExactCentsFromNumbersAndStrings() throws Exception {
+  void amountsAreExactCentsFromNumbersAndStrings() throws Exception {
     assertEquals(1, cents("0.01"));
     assertEquals(1, cents("\"0.01\""));
     assertEquals(1250, cents("\"12.5\""));
@@ -44,7 +46,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void timestampsAcceptIsoWithZOrOffsetAndEpochMillis() throws Exception {
+  void timestampsAcceptIsoWithZOrOffsetAndEpochMillis() throws Exception {
     assertEquals(T, createdAt("\"2026-01-15T10:00:00Z\""));
     assertEquals(T, createdAt("\"2026-01-15T10:00:00.000Z\""));
     assertEquals(T, createdAt("\"2026-01-15T12:00:00+02:00\""));
@@ -54,7 +56,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void rejectsInvalidJson() {
+  void rejectsInvalidJson() {
     assertRejected("{\"type\":\"order\",", "invalid JSON");
     assertRejected("not json", "invalid JSON");
     assertRejected("", "empty line");
@@ -63,7 +65,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void rejectsMissingFields() {
+  void rejectsMissingFields() {
     assertRejected("{\"order_id\":\"o-1\"}", "missing field 'type'");
     assertRejected(
         "{\"type\":\"order\",\"order_id\":\"o-1\",\"amount\":1,\"status\":\"PENDING\",\"created_at\":1}",
@@ -77,7 +79,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void rejectsWrongTypes() {
+  void rejectsWrongTypes() {
     assertRejected(order("\"order_id\":7"), "field 'order_id' must be a string, got number");
     assertRejected(order("\"amount\":true"), "field 'amount' must be a number or a decimal string");
     assertRejected(order("\"created_at\":{}"), "field 'created_at' must be an ISO-8601 string");
@@ -86,13 +88,13 @@ public class EventParserTest {
   }
 
   @Test
-  public void rejectsUnknownTypeAndStatus() {
+  void rejectsUnknownTypeAndStatus() {
     assertRejected("{\"type\":\"refund\"}", "unknown type 'refund'");
     assertRejected(order("\"status\":\"SHIPPED\""), "field 'status' is 'SHIPPED'");
   }
 
   @Test
-  public void rejectsUnparseableAmounts() {
+  void rejectsUnparseableAmounts() {
     assertRejected(order("\"amount\":12.345"), "more than 2 decimals");
     assertRejected(order("\"amount\":\"12.345\""), "more than 2 decimals");
     assertRejected(order("\"amount\":\"twelve\""), "not a decimal");
@@ -100,7 +102,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void rejectsUnparseableTimestamps() {
+  void rejectsUnparseableTimestamps() {
     assertRejected(order("\"created_at\":\"yesterday\""), "not an ISO-8601 timestamp");
     assertRejected(order("\"created_at\":\"2026-01-15 10:00:00\""), "not an ISO-8601 timestamp");
     assertRejected(order("\"created_at\":\"2026-01-15T10:00:00\""), "not an ISO-8601 timestamp");
@@ -108,7 +110,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void fastTimestampPathAgreesWithOffsetDateTime() {
+  void fastTimestampPathAgreesWithOffsetDateTime() {
     java.util.Random random = new java.util.Random(7);
     String[] fractions = {"", ".5", ".46", ".463", ".4639", ".463912345"};
     String[] offsets = {"Z", "+02:00", "-05:30", "+00:00", "-00:00", "+17:59", "+14:00"};
@@ -130,25 +132,25 @@ public class EventParserTest {
       try {
         expected = java.time.OffsetDateTime.parse(s).toInstant().toEpochMilli();
       } catch (java.time.format.DateTimeParseException e) {
-        assertEquals(s, EventParser.NOT_FAST, EventParser.isoMillis(s)); // e.g. 31 February
+        assertEquals(EventParser.NOT_FAST, EventParser.isoMillis(s), s); // e.g. 31 February
         continue;
       }
       long actual = EventParser.isoMillis(s);
       if (actual != EventParser.NOT_FAST) {
         fast++;
-        assertEquals(s, expected, actual);
+        assertEquals(expected, actual, s);
       }
     }
     assertThat("most valid timestamps take the fast path", fast, org.hamcrest.Matchers.greaterThan(15_000));
     // Other valid forms go to the general parser and still parse.
     for (String s : new String[] {"2026-01-15T10:00:00.Z", "2026-01-15t10:00:00z", "2026-01-15T10:00:00+18:00",
         "2026-01-15T10:00:00+02:00:30", "2026-01-15T10:00Z"}) {
-      assertEquals(s, EventParser.NOT_FAST, EventParser.isoMillis(s));
+      assertEquals(EventParser.NOT_FAST, EventParser.isoMillis(s), s);
     }
   }
 
   @Test
-  public void deadLetterJsonKeepsTheRawLine() {
+  void deadLetterJsonKeepsTheRawLine() {
     DeadLetter d = new DeadLetter("{\"a\":\"b\"", "invalid JSON: x");
     assertEquals("{\"raw\":\"{\\\"a\\\":\\\"b\\\"\",\"error\":\"invalid JSON: x\"}", d.toJson());
   }
@@ -158,7 +160,7 @@ public class EventParserTest {
   private static final String RANGE = "1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z";
 
   @Test
-  public void timestampsOutsideYears1970To9999AreRejected() {
+  void timestampsOutsideYears1970To9999AreRejected() {
     assertReason(order("\"created_at\":9300000000000000"),
         "field 'created_at' is outside the supported range " + RANGE + ": '9300000000000000'");
     assertReason(order("\"created_at\":\"+999999999-12-31T23:59:59Z\""),
@@ -180,7 +182,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void theEdgesOfTheTimestampRangeAreAccepted() throws Exception {
+  void theEdgesOfTheTimestampRangeAreAccepted() throws Exception {
     assertEquals(0L, createdAt("\"1970-01-01T00:00:00Z\""));
     assertEquals(0L, createdAt("0"));
     assertEquals(EventParser.MAX_EVENT_MILLIS, createdAt("\"9999-12-31T23:59:59.999Z\""));
@@ -189,8 +191,9 @@ public class EventParserTest {
     assertEquals("9999-12-31T23:59:59.999Z", Json.instant(EventParser.MAX_EVENT_MILLIS));
   }
 
-  @Test(timeout = 5_000)
-  public void amountsOf10To16OrMoreAreRejectedWithoutExpandingTheExponent() throws Exception {
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void amountsOf10To16OrMoreAreRejectedWithoutExpandingTheExponent() throws Exception {
     String why = " (the absolute value must be below 10^16)";
     assertReason(order("\"amount\":\"1e2147483647\""), "field 'amount' is out of range: 1e2147483647" + why);
     assertReason(order("\"amount\":\"1e500000000\""), "field 'amount' is out of range: 1e500000000" + why);
@@ -218,14 +221,14 @@ public class EventParserTest {
   }
 
   @Test
-  public void amountsWithMoreThan2DecimalsAreRejected() {
+  void amountsWithMoreThan2DecimalsAreRejected() {
     assertReason(order("\"amount\":12.345"), "field 'amount' has more than 2 decimals: 12.345");
     assertReason(order("\"amount\":\"0.001\""), "field 'amount' has more than 2 decimals: 0.001");
     assertReason(order("\"amount\":12.5e-3"), "field 'amount' has more than 2 decimals: 0.0125");
   }
 
   @Test
-  public void numbersLongerThanTheLimitAreRejectedBeforeParsing() throws Exception {
+  void numbersLongerThanTheLimitAreRejectedBeforeParsing() throws Exception {
     String digits = "1".repeat(Json.MAX_NUMBER_CHARS + 1);
     assertReason(order("\"amount\":\"" + digits + "\""),
         "field 'amount' is 101 characters long, over the limit of 100 for a number: '"
@@ -236,7 +239,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void invalidUtf8IsRejected() {
+  void invalidUtf8IsRejected() {
     byte[] bytes = order("\"user_id\":\"u-XX\"").getBytes(StandardCharsets.UTF_8);
     int at = new String(bytes, StandardCharsets.UTF_8).indexOf("XX");
     bytes[at] = (byte) 0xC3; // a lead byte followed by an ASCII byte: not UTF-8
@@ -248,7 +251,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void textFieldsMustBeValidUnicodeOfAtMost256Characters() throws Exception {
+  void textFieldsMustBeValidUnicodeOfAtMost256Characters() throws Exception {
     assertReason(order("\"user_id\":\"u-\\ud800\""), "field 'user_id' is not valid Unicode: an unpaired surrogate");
     assertReason(order("\"order_id\":\"\\udc00o\""), "field 'order_id' is not valid Unicode: an unpaired surrogate");
     assertReason(order("\"user_id\":\"" + "u".repeat(257) + "\""),
@@ -262,7 +265,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void linesOver1MiBAreRejectedAndTheLimitIsInclusive() throws Exception {
+  void linesOver1MiBAreRejectedAndTheLimitIsInclusive() throws Exception {
     String base = order("\"user_id\":\"u-1\"");
     String padding = ",\"pad\":\"\"}";
     int room = EventParser.MAX_LINE_BYTES - (base.length() - 1 + padding.length());
@@ -277,7 +280,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void deepNestingIsRejected() throws Exception {
+  void deepNestingIsRejected() throws Exception {
     String ok = "[".repeat(Json.MAX_NESTING_DEPTH - 1) + "]".repeat(Json.MAX_NESTING_DEPTH - 1);
     assertEquals("u-1", ((Order) EventParser.parse(order("\"user_id\":\"u-1\"").replace("}", ",\"x\":" + ok + "}"))).userId());
     String deep = "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH);
@@ -287,7 +290,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void reasonsQuoteAtMost64CharactersOfAValue() {
+  void reasonsQuoteAtMost64CharactersOfAValue() {
     String junk = "y".repeat(10_000);
     assertReason(order("\"created_at\":\"" + junk + "\""),
         "field 'created_at' is not an ISO-8601 timestamp or epoch milliseconds: '" + "y".repeat(64)
@@ -295,7 +298,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void aDeadLetterKeepsAtMost64KiCharactersOfItsLineAndSaysSo() {
+  void aDeadLetterKeepsAtMost64KiCharactersOfItsLineAndSaysSo() {
     String line = "z".repeat(2 * 1024 * 1024);
     DeadLetter d = DeadLetter.of(line, "line is 2097152 bytes, over the limit of 1048576 bytes (1 MiB)");
     assertEquals(DeadLetter.MAX_RAW_CHARS, d.raw().length());
@@ -309,7 +312,7 @@ public class EventParserTest {
   }
 
   @Test
-  public void everyEventTypeHasItsEventTime() throws Exception {
+  void everyEventTypeHasItsEventTime() throws Exception {
     assertEquals(T, EventParser.eventTimeMillis(EventParser.parse(order("\"user_id\":\"u\""))));
     assertEquals(T, EventParser.eventTimeMillis(EventParser.parse(payment("\"paid_at\":" + T))));
   }

@@ -1,11 +1,12 @@
 package streams.testing;
 
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,13 @@ import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.AssumptionViolatedException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
 import org.junit.runners.model.Statement;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Per-runner expectations of a scenario, stated in the test and recorded. A scenario either holds on a
@@ -35,25 +40,40 @@ import org.junit.runners.model.Statement;
  *
  * Every verdict is appended to {@code target/conformance/scenarios.tsv} (test, scenario, runner, verdict,
  * reason), the source of the conformance matrix of the comparison report.
+ *
+ * <p>Two ways to use it: a JUnit 4 {@code @Rule} built with the runner (the Beam {@code TestPipeline} tests,
+ * which run on the vintage engine), or a Jupiter extension, {@code @RegisterExtension final Conformance
+ * conformance = new Conformance();} in a {@code @ParameterizedTest} whose arguments include the {@link
+ * TestRunner}: the runner is taken from that argument.
  */
-public final class Conformance extends TestWatcher {
+public final class Conformance extends TestWatcher
+    implements org.junit.jupiter.api.extension.TestWatcher, InvocationInterceptor {
   private static final Path OUT =
       Paths.get(System.getProperty("conformance.dir", "target/conformance"), "scenarios.tsv");
 
-  private final TestRunner runner;
+  private TestRunner runner;
+  private final boolean jupiter;
   private String verdict = "pass";
   private String reason = "";
 
+  /** The JUnit 4 rule for a test on {@code runner}. */
   public Conformance(TestRunner runner) {
     this.runner = runner;
+    this.jupiter = false;
   }
 
-  /** {@link TestRunner#chosen()} as JUnit 4 parameters. */
+  /** The Jupiter extension; the runner is the {@link TestRunner} argument of each parameterized invocation. */
+  public Conformance() {
+    this.runner = null;
+    this.jupiter = true;
+  }
+
+  /** {@link TestRunner#chosen()} as parameters (JUnit 4 {@code @Parameters}, Jupiter {@code @MethodSource}). */
   public static Collection<Object[]> runners() {
     return asParameters(TestRunner.chosen());
   }
 
-  /** {@link TestRunner#chosenForLongTests} as JUnit 4 parameters. */
+  /** {@link TestRunner#chosenForLongTests} as parameters (JUnit 4 {@code @Parameters}, Jupiter {@code @MethodSource}). */
   public static Collection<Object[]> longRunners(TestRunner... defaults) {
     return asParameters(TestRunner.chosenForLongTests(defaults));
   }
@@ -70,8 +90,13 @@ public final class Conformance extends TestWatcher {
     if (runner == limited) {
       verdict = "not supported";
       reason = why;
-      throw new AssumptionViolatedException("not supported on " + runner + ": " + why);
+      throw skip("not supported on " + runner + ": " + why);
     }
+  }
+
+  /** The engine's own "skipped, with this reason" exception. */
+  private RuntimeException skip(String why) {
+    return jupiter ? new TestAbortedException(why) : new AssumptionViolatedException(why);
   }
 
   /** A runner that refuses a scenario: why (recorded as the reason), and a text its error contains. */
@@ -100,8 +125,8 @@ public final class Conformance extends TestWatcher {
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
     assertTrue(
-        "the refusal by " + runner + " must say '" + refusal.error + "'; got: " + trace,
-        trace.toString().contains(refusal.error));
+        trace.toString().contains(refusal.error),
+        "the refusal by " + runner + " must say '" + refusal.error + "'; got: " + trace);
     return Optional.empty();
   }
 
@@ -144,15 +169,42 @@ public final class Conformance extends TestWatcher {
               if (!isCheckpointCleanupRace(e)) {
                 throw e;
               }
-              verdict = "inconclusive";
-              reason =
-                  "TestSparkRunner could not delete its checkpoint directory while Spark's listener was still"
-                      + " writing into it (" + e.getCause() + "); the run's outcome was lost";
-              throw new AssumptionViolatedException(reason);
+              throw inconclusive(e);
             }
           }
         };
     return super.apply(harnessAware, description);
+  }
+
+  private RuntimeException inconclusive(RuntimeException e) {
+    verdict = "inconclusive";
+    reason =
+        "TestSparkRunner could not delete its checkpoint directory while Spark's listener was still"
+            + " writing into it (" + e.getCause() + "); the run's outcome was lost";
+    return skip(reason);
+  }
+
+  /** Jupiter: takes the runner from the invocation's arguments, and treats the clean-up race as above. */
+  @Override
+  public void interceptTestTemplateMethod(
+      Invocation<Void> invocation, ReflectiveInvocationContext<Method> context, ExtensionContext extension)
+      throws Throwable {
+    runner =
+        context.getArguments().stream()
+            .filter(TestRunner.class::isInstance)
+            .map(TestRunner.class::cast)
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException(
+                    context.getExecutable() + " has no TestRunner argument for its Conformance extension"));
+    try {
+      invocation.proceed();
+    } catch (RuntimeException e) {
+      if (!isCheckpointCleanupRace(e)) {
+        throw e;
+      }
+      throw inconclusive(e);
+    }
   }
 
   static boolean isCheckpointCleanupRace(Throwable e) {
@@ -176,12 +228,35 @@ public final class Conformance extends TestWatcher {
     record(d, verdict);
   }
 
+  @Override
+  public void testSuccessful(ExtensionContext context) {
+    record(context, verdict);
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable e) {
+    reason = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).split("\n")[0];
+    record(context, "fail");
+  }
+
+  @Override
+  public void testAborted(ExtensionContext context, Throwable e) {
+    record(context, verdict);
+  }
+
+  private void record(ExtensionContext context, String v) {
+    if (runner != null) { // null: the invocation failed before it started, nothing ran on a runner
+      record(context.getRequiredTestClass().getSimpleName(), context.getRequiredTestMethod().getName(), v);
+    }
+  }
+
   private void record(Description d, String v) {
-    String scenario = d.getMethodName().replaceAll("\\[.*]$", "");
+    record(d.getTestClass().getSimpleName(), d.getMethodName().replaceAll("\\[.*]$", ""), v);
+  }
+
+  private void record(String testClass, String scenario, String v) {
     String line =
-        String.join(
-                "\t", d.getTestClass().getSimpleName(), scenario, runner.toString(), v, reason.replace('\t', ' '))
-            + "\n";
+        String.join("\t", testClass, scenario, runner.toString(), v, reason.replace('\t', ' ')) + "\n";
     try {
       Files.createDirectories(OUT.getParent());
       Files.write(
