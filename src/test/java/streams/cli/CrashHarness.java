@@ -72,6 +72,10 @@ final class CrashHarness {
     double secondRunSeconds;
     int secondRunExit;
     String restoredFrom = "";
+    /** Wall-clock times (UTC) of the kill, the restart and the first new output, to match the runs' logs. */
+    java.time.Instant killedAt;
+    java.time.Instant restartedAt;
+    java.time.Instant firstNewOutputAt;
     List<String> mismatches = new ArrayList<>();
     String firstLog = "";
     String secondLog = "";
@@ -98,7 +102,14 @@ final class CrashHarness {
           secondRunSeconds,
           secondRunExit,
           restoredFrom.isEmpty() ? "" : "; " + restoredFrom)
+          + String.format(
+              Locale.ROOT, "; at (UTC) kill %s, restart %s, first new output %s", clock(killedAt), clock(restartedAt),
+              clock(firstNewOutputAt))
           + (mismatches.isEmpty() ? "" : "\n  " + String.join("\n  ", mismatches));
+    }
+
+    private static String clock(java.time.Instant t) {
+      return t == null ? "-" : java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(java.time.ZoneOffset.UTC).format(t);
     }
   }
 
@@ -250,6 +261,7 @@ final class CrashHarness {
           o.outputAtKill = count;
           o.writtenSinceCheckpointAtKill = spec.killBetweenWriteAndCheckpoint ? count - outputAtLastCheckpoint : -1;
           o.killAfterSeconds = (now - t0) / 1e9;
+          o.killedAt = java.time.Instant.now();
           killTree(first);
           break;
         }
@@ -269,10 +281,12 @@ final class CrashHarness {
       Path log2 = logs.resolve("second-run.log");
       long countBefore = watch.count();
       long restart = System.nanoTime();
+      o.restartedAt = java.time.Instant.now();
       second = start(spec, again, log2);
       while (second.isAlive() && System.nanoTime() - restart < spec.timeout.toNanos()) {
         if (o.recoverySeconds < 0 && watch.count() > countBefore) {
           o.recoverySeconds = (System.nanoTime() - restart) / 1e9;
+          o.firstNewOutputAt = java.time.Instant.now();
         }
         Thread.sleep(50);
       }
@@ -315,11 +329,21 @@ final class CrashHarness {
       want.merge(e, 1, Integer::sum);
     }
     o.read = got.size();
+    List<String> lostSamples = new ArrayList<>();
+    List<String> twiceSamples = new ArrayList<>();
     for (Map.Entry<String, Integer> e : want.entrySet()) {
       int n = counts.getOrDefault(e.getKey(), 0);
       o.lost += Math.max(0, e.getValue() - n);
       o.duplicates += Math.max(0, n - e.getValue());
+      if (n < e.getValue() && lostSamples.size() < 3) {
+        lostSamples.add(e.getKey());
+      } else if (n > e.getValue() && twiceSamples.size() < 3) {
+        twiceSamples.add(e.getKey() + " x" + n);
+      }
     }
+    // A few lost and repeated results by name, to see which part of the stream they come from.
+    lostSamples.stream().sorted().forEach(l -> o.mismatches.add("lost " + l));
+    twiceSamples.stream().sorted().forEach(l -> o.mismatches.add("repeated " + l));
     for (Map.Entry<String, Integer> g : counts.entrySet()) {
       if (!want.containsKey(g.getKey())) {
         o.unexpected += g.getValue();

@@ -81,6 +81,23 @@ class CrashIT {
         REPORT, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
+  /**
+   * The kill fell while output written after the latest checkpoint was on the topic (the harness waits for
+   * that), so the restored job writes it again: the checker must see it twice. A kill that nonetheless
+   * came right after a checkpoint leaves nothing to replay and fails here rather than passing unseen.
+   */
+  private static void assertAtLeastOnceShowsDuplicates(CrashHarness.Outcome o, CrashHarness.Spec spec) {
+    assertThat(
+        "output written after the latest checkpoint at the kill (a checkpoint completed between the look and"
+            + " the kill: nothing to replay, run it again): " + o.summary(spec),
+        o.writtenSinceCheckpointAtKill,
+        greaterThan(0L));
+    assertThat(
+        "output written after the restored checkpoint is written again: " + o.summary(spec),
+        o.duplicates,
+        greaterThan(0));
+  }
+
   private static List<String> revenueModel(List<String> lines) {
     return new ArrayList<>(RevenueModel.expected(lines, 10_000));
   }
@@ -108,9 +125,7 @@ class CrashIT {
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
     assertEquals(0, o.lost, o.summary(spec));
-    if (o.writtenSinceCheckpointAtKill > 0) {
-      assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
-    }
+    assertAtLeastOnceShowsDuplicates(o, spec);
   }
 
   @Test
@@ -132,9 +147,7 @@ class CrashIT {
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
     assertEquals(0, o.lost, o.summary(spec));
-    if (o.writtenSinceCheckpointAtKill > 0) {
-      assertThat("output written after the restored checkpoint is written again: " + o.summary(spec), o.duplicates, greaterThan(0));
-    }
+    assertAtLeastOnceShowsDuplicates(o, spec);
   }
 
   @Test
@@ -144,6 +157,19 @@ class CrashIT {
     spec.killBetweenWriteAndCheckpoint = false;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     CrashHarness.Outcome o = run(spec, lines, new ArrayList<>(CompletedModel.expected(lines)));
+    // What a restart on the checkpoint folder gives is measured, not promised: Beam's Spark runner commits a
+    // batch's offsets when its read ends, before its results are written, and the restored streaming
+    // context runs again the batches of its checkpoint: results can be lost and written twice (README,
+    // "Checkpoints, state and recovery"). Asserted: the driver resumed from its checkpoint (not from
+    // scratch), wrote the rest of the stream, and every result it wrote is one of the model's; the lost and
+    // repeated results are counted in the report.
+    assertTrue(
+        o.restoredFrom.contains("(resuming from the checkpoint there)"),
+        "the restarted driver resumes from its checkpoint folder: " + o.restoredFrom);
     assertThat("the restarted driver wrote output: " + o.summary(spec), o.read, greaterThan((int) o.outputAtKill));
+    assertThat(
+        "the restarted driver wrote results of the model the first run had not written: " + o.summary(spec),
+        o.read - o.duplicates,
+        greaterThan((int) o.outputAtKill));
   }
 }
