@@ -63,7 +63,8 @@ import streams.testing.OutputFiles;
  *
  * The cases run Flink's first, then Spark's; a cluster starts before its engine's first case, Flink's is
  * stopped before Spark's starts (five JVMs at a time at most). Not in the default suite: {@code
- * scripts/test-cluster}. Ports 18181/18182 (Flink) and 17177, 18180, 18190 (Spark), apart from
+ * scripts/test-cluster} ({@code -Dcluster.it.only=REGEX} runs the cases whose name matches, e.g. {@code
+ * "spark fraud"}). Ports 18181/18182 (Flink) and 17177, 18180, 18190 (Spark), apart from
  * scripts/cluster's defaults so that a user's own cluster is left alone; the broker takes a free port.
  */
 @RunWith(Parameterized.class)
@@ -103,6 +104,11 @@ public class ClusterIT {
       }
     }
     cases.add(new Object[] {"spark", "revenue", Mode.FAILING_APPLICATION});
+    // -Dcluster.it.only=REGEX: the cases whose name ("spark fraud BATCH") matches, e.g. to run one again.
+    String only = System.getProperty("cluster.it.only", "");
+    if (!only.isEmpty()) {
+      cases.removeIf(c -> !Pattern.compile(only).matcher(c[0] + " " + c[1] + " " + c[2]).find());
+    }
     return cases;
   }
 
