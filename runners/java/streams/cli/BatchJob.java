@@ -23,8 +23,23 @@ final class BatchJob {
     PipelineResult result;
     try (Reporter progress = new Reporter(out, every, inputBytes)) {
       result = plan.pipeline.run();
-      metrics.watch(result);
-      result.waitUntilFinish();
+      SparkStartWatch watch = SparkStartWatch.of(plan, result);
+      try {
+        metrics.watch(result);
+        result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        if (watch != null) {
+          watch.throwIfFired();
+        }
+        throw e;
+      } finally {
+        if (watch != null) {
+          watch.close();
+        }
+      }
+      if (watch != null) {
+        watch.throwIfFired();
+      }
     }
     return new JobOutcome(result, JobOutcome.finalState(result), "", JobCounters.of(result));
   }

@@ -52,4 +52,12 @@ public interface RunOptions extends PipelineOptions {
   String getMetricsLinger();
 
   void setMetricsLinger(String value);
+
+  @Description(
+      "Spark cluster: fail the run when no executor has registered with the driver this long after the job"
+          + " started (ISO-8601), instead of waiting for ever for executors that die at start or never come.")
+  @org.apache.beam.sdk.options.Default.String("PT1M")
+  String getSparkExecutorTimeout();
+
+  void setSparkExecutorTimeout(String value);
 }

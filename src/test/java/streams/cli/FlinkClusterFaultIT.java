@@ -147,7 +147,7 @@ class FlinkClusterFaultIT {
   /**
    * Once every task of the job runs, events arrive at about 400 a second for 20 s, then one closing
    * transaction an hour later on each partition (its watermark closes every window and burst before it);
-   * 8 s after the events start, a TaskManager
+   * at the moment {@link #awaitKillPoint} chooses while they arrive, a TaskManager
    * holding its tasks is killed with -9. Once the output holds the model's results (and a few checkpoints
    * more, so that nothing else comes), the job is stopped with a savepoint. It is not drained: draining a
    * job with Beam's exactly-once Kafka sink fails on Flink ("There are still watermark holds left when
@@ -173,7 +173,7 @@ class FlinkClusterFaultIT {
       // the kill lands while they are being processed.
       String jobId = awaitRunningJob(pipeline, job, log);
       Thread producer = producer(in, lines, 400);
-      Thread.sleep(8_000);
+      KillPoint point = awaitKillPoint(jobId, out, exactlyOnce, producer);
       Kill kill = killATaskManagerOf(jobId);
       producer.join();
       Crash c = new Crash();
@@ -184,15 +184,67 @@ class FlinkClusterFaultIT {
       c.results = committed(out, exactlyOnce);
       c.duplicates = c.results.size() - distinct(c.results).size();
       note(String.format(java.util.Locale.ROOT,
-          "crash %s: %d events, %d expected results, %d committed, %d duplicates; %s killed %.1f s after the"
-              + " job started, every task running again %.1f s after the kill (restarts: %d)",
-          tag, lines.size(), c.expected.size(), c.results.size(), c.duplicates, kill.taskManager, kill.afterStart,
-          kill.recoverySeconds, kill.restarts));
+          "crash %s: %d events, %d expected results, %d committed, %d lost, %d duplicates; at the kill %d results"
+              + " on the topic, %d of them after checkpoint %d; %s killed %.1f s after the job started, every task"
+              + " running again %.1f s after the kill (restarts: %d, restored checkpoint %d)",
+          tag, lines.size(), c.expected.size(), c.results.size(), lost(c.expected, c.results), c.duplicates,
+          point.results, point.afterCheckpoint, point.checkpoint, kill.taskManager, kill.afterStart,
+          kill.recoverySeconds, kill.restarts, restoredCheckpoint(jobId)));
       return c;
     } finally {
       job.destroyForcibly().waitFor();
       restartDeadTaskManagers();
     }
+  }
+
+  /** The moment of the kill: results on the output topic, and how many came after the last checkpoint. */
+  private static final class KillPoint {
+    long checkpoint = -1;
+    int results;
+    int afterCheckpoint;
+  }
+
+  /**
+   * Waits for the moment to kill. Without --exactlyOnce: a result on the output topic appended after the
+   * last completed checkpoint (LogAppendTime later than the checkpoint's last acknowledgement), so that the
+   * job restored from that checkpoint certainly writes it again; the kill follows at once, well before the
+   * next checkpoint (every 10 s). With it: some results committed (read_committed), so that the kill lands
+   * between a commit and the end of the data. At most until the events have all been sent and 5 s more.
+   */
+  private static KillPoint awaitKillPoint(String jobId, String topic, boolean exactlyOnce, Thread producer)
+      throws Exception {
+    long producerEnd = Long.MAX_VALUE;
+    KillPoint p = new KillPoint();
+    while (System.nanoTime() < producerEnd) {
+      JsonNode completed = rest("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+      long ack = completed.isMissingNode() || completed.isNull() ? 0 : completed.path("latest_ack_timestamp").asLong();
+      p.checkpoint = completed.isMissingNode() || completed.isNull() ? -1 : completed.path("id").asLong();
+      List<ConsumerRecord<String, String>> records = BROKER.consumeAll(topic, exactlyOnce);
+      p.results = records.size();
+      p.afterCheckpoint = (int) records.stream().filter(r -> r.timestamp() > ack).count();
+      if (exactlyOnce ? p.results > 0 : p.afterCheckpoint > 0 && ack > 0) {
+        return p;
+      }
+      if (!producer.isAlive() && producerEnd == Long.MAX_VALUE) {
+        producerEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      }
+      Thread.sleep(200);
+    }
+    note("no kill point: " + p.results + " results on " + topic + ", " + p.afterCheckpoint + " after checkpoint "
+        + p.checkpoint + " when the events had all been sent; killing now");
+    return p;
+  }
+
+  /** The checkpoint the job was last restored from, -1 if none. */
+  private static long restoredCheckpoint(String jobId) throws Exception {
+    JsonNode restored = rest("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+    return restored.isMissingNode() || restored.isNull() ? -1 : restored.path("id").asLong();
+  }
+
+  /** Expected results missing from the output. */
+  private static int lost(List<String> expected, List<String> results) {
+    java.util.Set<String> got = new java.util.HashSet<>(results);
+    return (int) expected.stream().filter(e -> !got.contains(e)).count();
   }
 
   /** {@code scripts/cluster flink start-taskmanager} for each TaskManager no longer running. */
