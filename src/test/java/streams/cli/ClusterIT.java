@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,6 +39,8 @@ import streams.model.Json;
 import streams.pipelines.PipelineDescriptor;
 import streams.pipelines.Pipelines;
 import streams.testing.OutputFiles;
+import streams.testing.Scripts;
+import streams.testing.Scripts.Result;
 
 /**
  * Every pipeline of {@link Pipelines} on a Flink session cluster (a JobManager and one TaskManager of 2
@@ -373,30 +374,13 @@ class ClusterIT {
 
   // ---------------------------------------------------------------- scripts
 
-  /** Runs a project script; returns exit code and the merged stdout/stderr. */
+  /** Runs a project script (class-data sharing off); returns exit code and the merged stdout/stderr. */
   private static Result script(long timeoutSeconds, List<String> env, List<String> command) throws Exception {
-    Path log = Files.createTempFile(TMP, "cluster-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    pb.environment().put("PORTABLE_STREAMS_CDS", "off");
+    Map<String, String> vars = new java.util.HashMap<>();
+    vars.put("PORTABLE_STREAMS_CDS", "off");
     for (String kv : env) {
-      pb.environment().put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      vars.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
-    Process p = pb.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n" + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private static final class Result {
-    final int code;
-    final String output;
-
-    Result(int code, String output) {
-      this.code = code;
-      this.output = output;
-    }
+    return Scripts.run(timeoutSeconds, vars, command);
   }
 }

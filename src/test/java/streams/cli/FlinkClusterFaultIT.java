@@ -40,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
+import streams.testing.Scripts;
+import streams.testing.Scripts.Result;
 import streams.reference.FraudModel;
 import streams.reference.RevenueModel;
 
@@ -651,23 +653,7 @@ class FlinkClusterFaultIT {
     return pb.start();
   }
 
-  private static final class Result {
-    final int code;
-    final String output;
-
-    Result(int code, String output) {
-      this.code = code;
-      this.output = output;
-    }
-  }
-
   private static Result script(long timeoutSeconds, String... command) throws Exception {
-    Path log = Files.createTempFile(TMP, "junit", null);
-    Process p = start(log, Arrays.asList(command));
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("timed out after " + timeoutSeconds + " s: " + Arrays.toString(command) + "\n" + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    return Scripts.run(timeoutSeconds, Arrays.asList(command));
   }
 }

@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import streams.testing.Scripts;
+import streams.testing.Scripts.Result;
 
 /**
  * A real single-node Kafka broker for a test class (a Jupiter extension in a {@code @RegisterExtension
@@ -124,36 +126,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     return out.toString();
   }
 
-  private static final class Result {
-    final int code;
-    final String output;
-
-    Result(int code, String output) {
-      this.code = code;
-      this.output = output;
-    }
-  }
 
   private static Result script(long timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("scripts/kafka").toString());
     command.addAll(List.of(args));
-    Path log = Files.createTempFile("kafka-script", ".log");
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .directory(ROOT.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "timed out after " + timeoutSeconds + " s\n" + Files.readString(log));
-      }
-      return new Result(p.exitValue(), Files.readString(log));
-    } finally {
-      Files.deleteIfExists(log);
-    }
+    return Scripts.run(timeoutSeconds, command);
   }
 
   /** A port P such that P and P+1 (the controller) are free. */
