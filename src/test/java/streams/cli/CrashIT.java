@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import streams.io.KafkaBroker;
 import streams.reference.CompletedModel;
 import streams.reference.FraudModel;
@@ -108,46 +110,37 @@ class CrashIT {
 
   private static final List<String> REVENUE_ARGS = List.of("--window=PT10S", "--allowedLateness=PT0S");
 
-  @Test
-  void revenueExactlyOnce() throws Exception {
-    CrashHarness.Spec spec = spec("crashit-revenue-eos", "revenue", true);
-    spec.pipelineArgs = REVENUE_ARGS;
+  /** A Flink crash case: revenue over 10 s windows, or fraud over more events (its alerts are rarer). */
+  private static CrashHarness.Outcome flinkCrash(String pipeline, boolean exactlyOnce, CrashHarness.Spec[] used)
+      throws Exception {
+    CrashHarness.Spec spec = spec("crashit-" + pipeline + (exactlyOnce ? "-eos" : "-alo"), pipeline, exactlyOnce);
+    if (pipeline.equals("revenue")) {
+      spec.pipelineArgs = REVENUE_ARGS;
+    } else {
+      spec.events = 8_000;
+      spec.eventsPerSecond = 200;
+    }
+    used[0] = spec;
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
-    CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
-    assertEquals(0, o.lost, o.summary(spec));
-    assertEquals(0, o.duplicates, o.summary(spec));
+    return run(spec, lines, pipeline.equals("revenue") ? revenueModel(lines) : fraudModel(lines));
   }
 
-  @Test
-  void revenueAtLeastOnceShowsDuplicates() throws Exception {
-    CrashHarness.Spec spec = spec("crashit-revenue-alo", "revenue", false);
-    spec.pipelineArgs = REVENUE_ARGS;
-    List<String> lines = CrashHarness.events(spec.events, spec.seed);
-    CrashHarness.Outcome o = run(spec, lines, revenueModel(lines));
-    assertEquals(0, o.lost, o.summary(spec));
-    assertAtLeastOnceShowsDuplicates(o, spec);
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"revenue", "fraud"})
+  void exactlyOnce(String pipeline) throws Exception {
+    CrashHarness.Spec[] spec = new CrashHarness.Spec[1];
+    CrashHarness.Outcome o = flinkCrash(pipeline, true, spec);
+    assertEquals(0, o.lost, o.summary(spec[0]));
+    assertEquals(0, o.duplicates, o.summary(spec[0]));
   }
 
-  @Test
-  void fraudExactlyOnce() throws Exception {
-    CrashHarness.Spec spec = spec("crashit-fraud-eos", "fraud", true);
-    spec.events = 8_000;
-    spec.eventsPerSecond = 200;
-    List<String> lines = CrashHarness.events(spec.events, spec.seed);
-    CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
-    assertEquals(0, o.lost, o.summary(spec));
-    assertEquals(0, o.duplicates, o.summary(spec));
-  }
-
-  @Test
-  void fraudAtLeastOnceShowsDuplicates() throws Exception {
-    CrashHarness.Spec spec = spec("crashit-fraud-alo", "fraud", false);
-    spec.events = 8_000;
-    spec.eventsPerSecond = 200;
-    List<String> lines = CrashHarness.events(spec.events, spec.seed);
-    CrashHarness.Outcome o = run(spec, lines, fraudModel(lines));
-    assertEquals(0, o.lost, o.summary(spec));
-    assertAtLeastOnceShowsDuplicates(o, spec);
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"revenue", "fraud"})
+  void atLeastOnceShowsDuplicates(String pipeline) throws Exception {
+    CrashHarness.Spec[] spec = new CrashHarness.Spec[1];
+    CrashHarness.Outcome o = flinkCrash(pipeline, false, spec);
+    assertEquals(0, o.lost, o.summary(spec[0]));
+    assertAtLeastOnceShowsDuplicates(o, spec[0]);
   }
 
   @Test

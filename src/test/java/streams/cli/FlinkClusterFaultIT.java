@@ -38,6 +38,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import streams.generate.EventGenerator;
 import streams.io.KafkaBroker;
 import streams.testing.Scripts;
@@ -112,30 +114,18 @@ class FlinkClusterFaultIT {
 
   // ---------------------------------------------------------------- the crash tests
 
-  @Test
-  void fraudExactlyOnceSurvivesAKilledTaskManager() throws Exception {
-    Crash c = crash("fraud", true);
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fraud", "revenue"})
+  void exactlyOnceSurvivesAKilledTaskManager(String pipeline) throws Exception {
+    Crash c = crash(pipeline, true);
     assertEquals(0, c.duplicates, "duplicates with --exactlyOnce");
     assertEquals(c.expected, c.results, "committed output with --exactlyOnce");
   }
 
-  @Test
-  void fraudAtLeastOnceShowsDuplicates() throws Exception {
-    Crash c = crash("fraud", false);
-    assertEquals(c.expected, distinct(c.results), "nothing lost without --exactlyOnce");
-    assertThat("the replay after the crash writes results again", c.duplicates, greaterThan(0));
-  }
-
-  @Test
-  void revenueExactlyOnceSurvivesAKilledTaskManager() throws Exception {
-    Crash c = crash("revenue", true);
-    assertEquals(0, c.duplicates, "duplicates with --exactlyOnce");
-    assertEquals(c.expected, c.results, "committed output with --exactlyOnce");
-  }
-
-  @Test
-  void revenueAtLeastOnceShowsDuplicates() throws Exception {
-    Crash c = crash("revenue", false);
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fraud", "revenue"})
+  void atLeastOnceShowsDuplicates(String pipeline) throws Exception {
+    Crash c = crash(pipeline, false);
     assertEquals(c.expected, distinct(c.results), "nothing lost without --exactlyOnce");
     assertThat("the replay after the crash writes results again", c.duplicates, greaterThan(0));
   }
