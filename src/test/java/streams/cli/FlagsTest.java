@@ -1,0 +1,54 @@
+package streams.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import streams.pipelines.RevenuePipeline;
+
+/** The command line's flags: typed values, and one line that names the flag for each mistake. */
+class FlagsTest {
+  @Test
+  void optionsParseAndMistakesNameTheFlag() {
+    RevenuePipeline.Options o = Flags.parseOptions(List.of("--window=PT5M", "--trigger=update"), RevenuePipeline.Options.class);
+    assertEquals("PT5M", o.getWindow());
+    assertEquals("update", o.getTrigger());
+    assertThat(
+        assertThrows(UsageException.class, () -> Flags.parseOptions(List.of("window=PT5M"), RevenuePipeline.Options.class))
+            .getMessage(),
+        containsString("unexpected argument 'window=PT5M'; options look like --name=value"));
+    assertEquals(
+        "unknown option --windw (scripts/run <pipeline> --help lists the options)",
+        assertThrows(UsageException.class, () -> Flags.parseOptions(List.of("--windw=PT5M"), RevenuePipeline.Options.class))
+            .getMessage());
+    assertEquals("first line", Flags.describeOptionError("first line\nsecond line"));
+    assertEquals("invalid option", Flags.describeOptionError(null));
+  }
+
+  @Test
+  void stopDurationsAndRawValues() {
+    assertTrue(Flags.parseStop(null));
+    assertTrue(Flags.parseStop(" Drain "));
+    assertFalse(Flags.parseStop("cancel"));
+    assertEquals(
+        "--stop=kill is not a way to stop; allowed: drain, cancel",
+        assertThrows(UsageException.class, () -> Flags.parseStop("kill")).getMessage());
+    assertNull(Flags.optionalDuration("stopAfter", " "));
+    assertEquals(Duration.standardSeconds(90), Flags.optionalDuration("stopAfter", "PT1M30S"));
+    assertThat(assertThrows(UsageException.class, () -> Flags.duration("stopAfter", "90s")).getMessage(), containsString("stopAfter"));
+    assertThrows(UsageException.class, () -> Flags.duration("stopAfter", "PT0S"));
+    List<String> args = List.of("--topic=a", "--verbose", "--topic=b", "--exactlyOnce=false");
+    assertEquals("b", Flags.rawValue(args, "topic"), "the last one wins");
+    assertNull(Flags.rawValue(args, "output"));
+    assertTrue(Flags.rawFlag(args, "verbose"));
+    assertFalse(Flags.rawFlag(args, "exactlyOnce"));
+    assertFalse(Flags.rawFlag(args, "streaming"));
+  }
+}
