@@ -23,6 +23,9 @@ class InputFilesTest {
     Files.writeString(tmp.resolve("a.jsonl"), "12345\n");
     Files.writeString(tmp.resolve("b.jsonl"), "123\n");
     assertEquals(10, InputFiles.totalBytes(tmp.resolve("*.jsonl").toString()));
+    assertEquals(
+        java.util.Set.of(tmp.resolve("a.jsonl"), tmp.resolve("b.jsonl")),
+        java.util.Set.copyOf(InputFiles.localFiles(tmp.resolve("*.jsonl").toString())));
     InputFiles.requireExists(tmp.resolve("a.jsonl").toString());
     UsageException e =
         assertThrows(UsageException.class, () -> InputFiles.requireExists(tmp.resolve("none-*.jsonl").toString()));
