@@ -298,27 +298,22 @@ class ClusterIT {
     stopCluster();
     String dirArg = "--dir=" + dir(engine);
     running = engine;
-    if (engine.equals("flink")) {
-      Result start =
-          script(180, List.of(), List.of("scripts/cluster", "flink", "start", "--taskmanagers=1", "--slots=2",
-              "--port=" + FLINK_PORT, dirArg));
-      assertEquals(0, start.code, start.output);
-      Result status = script(30, List.of(), List.of("scripts/cluster", "flink", "status", dirArg));
-      assertEquals(0, status.code, status.output);
-      assertThat(status.output, containsString("web UI and REST: http://127.0.0.1:" + FLINK_PORT));
-      assertThat(status.output, containsString("taskmanagers: 1, slots: 2"));
-      runningPids = pids(status.output);
-    } else {
-      Result start =
-          script(180, List.of(), List.of("scripts/cluster", "spark", "start", "--slots=2", "--port=" + SPARK_PORT,
-              "--webui-port=" + SPARK_UI_PORT, dirArg));
-      assertEquals(0, start.code, start.output);
-      Result status = script(30, List.of(), List.of("scripts/cluster", "spark", "status", dirArg));
-      assertEquals(0, status.code, status.output);
-      assertThat(status.output, containsString("web UI http://127.0.0.1:" + SPARK_UI_PORT));
-      assertThat(status.output, containsString("workers alive: 1, cores: 2"));
-      runningPids = pids(status.output);
-    }
+    boolean flink = engine.equals("flink");
+    List<String> start = new ArrayList<>(List.of("scripts/cluster", engine, "start", "--slots=2"));
+    start.addAll(
+        flink
+            ? List.of("--taskmanagers=1", "--port=" + FLINK_PORT)
+            : List.of("--port=" + SPARK_PORT, "--webui-port=" + SPARK_UI_PORT));
+    start.add(dirArg);
+    Result started = script(180, List.of(), start);
+    assertEquals(0, started.code, started.output);
+    Result status = script(30, List.of(), List.of("scripts/cluster", engine, "status", dirArg));
+    assertEquals(0, status.code, status.output);
+    assertThat(
+        status.output,
+        containsString(flink ? "web UI and REST: http://127.0.0.1:" + FLINK_PORT : "web UI http://127.0.0.1:" + SPARK_UI_PORT));
+    assertThat(status.output, containsString(flink ? "taskmanagers: 1, slots: 2" : "workers alive: 1, cores: 2"));
+    runningPids = pids(status.output);
     assertEquals(2, runningPids.size(), "status lists the two processes: " + runningPids);
   }
 

@@ -111,8 +111,7 @@ class CrashIT {
   private static final List<String> REVENUE_ARGS = List.of("--window=PT10S", "--allowedLateness=PT0S");
 
   /** A Flink crash case: revenue over 10 s windows, or fraud over more events (its alerts are rarer). */
-  private static CrashHarness.Outcome flinkCrash(String pipeline, boolean exactlyOnce, CrashHarness.Spec[] used)
-      throws Exception {
+  private static CrashHarness.Spec flinkSpec(String pipeline, boolean exactlyOnce) {
     CrashHarness.Spec spec = spec("crashit-" + pipeline + (exactlyOnce ? "-eos" : "-alo"), pipeline, exactlyOnce);
     if (pipeline.equals("revenue")) {
       spec.pipelineArgs = REVENUE_ARGS;
@@ -120,27 +119,30 @@ class CrashIT {
       spec.events = 8_000;
       spec.eventsPerSecond = 200;
     }
-    used[0] = spec;
+    return spec;
+  }
+
+  private static CrashHarness.Outcome run(CrashHarness.Spec spec) throws Exception {
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
-    return run(spec, lines, pipeline.equals("revenue") ? revenueModel(lines) : fraudModel(lines));
+    return run(spec, lines, spec.pipeline.equals("revenue") ? revenueModel(lines) : fraudModel(lines));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"revenue", "fraud"})
   void exactlyOnce(String pipeline) throws Exception {
-    CrashHarness.Spec[] spec = new CrashHarness.Spec[1];
-    CrashHarness.Outcome o = flinkCrash(pipeline, true, spec);
-    assertEquals(0, o.lost, o.summary(spec[0]));
-    assertEquals(0, o.duplicates, o.summary(spec[0]));
+    CrashHarness.Spec spec = flinkSpec(pipeline, true);
+    CrashHarness.Outcome o = run(spec);
+    assertEquals(0, o.lost, o.summary(spec));
+    assertEquals(0, o.duplicates, o.summary(spec));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"revenue", "fraud"})
   void atLeastOnceShowsDuplicates(String pipeline) throws Exception {
-    CrashHarness.Spec[] spec = new CrashHarness.Spec[1];
-    CrashHarness.Outcome o = flinkCrash(pipeline, false, spec);
-    assertEquals(0, o.lost, o.summary(spec[0]));
-    assertAtLeastOnceShowsDuplicates(o, spec[0]);
+    CrashHarness.Spec spec = flinkSpec(pipeline, false);
+    CrashHarness.Outcome o = run(spec);
+    assertEquals(0, o.lost, o.summary(spec));
+    assertAtLeastOnceShowsDuplicates(o, spec);
   }
 
   @Test

@@ -207,6 +207,11 @@ public final class Conformance extends TestWatcher
     }
   }
 
+  /** A failure as the verdict table shows it: its class and the first line of its message. */
+  private static String firstLine(Throwable e) {
+    return e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).split("\n")[0];
+  }
+
   static boolean isCheckpointCleanupRace(Throwable e) {
     return "Failed to clear checkpoint tmp dir.".equals(e.getMessage())
         && e.getCause() instanceof java.nio.file.DirectoryNotEmptyException;
@@ -219,7 +224,7 @@ public final class Conformance extends TestWatcher
 
   @Override
   protected void failed(Throwable e, Description d) {
-    reason = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).split("\n")[0];
+    reason = firstLine(e);
     record(d, "fail");
   }
 
@@ -235,7 +240,7 @@ public final class Conformance extends TestWatcher
 
   @Override
   public void testFailed(ExtensionContext context, Throwable e) {
-    reason = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).split("\n")[0];
+    reason = firstLine(e);
     record(context, "fail");
   }
 
