@@ -23,21 +23,14 @@ final class BatchJob {
     PipelineResult result;
     try (Reporter progress = new Reporter(out, every, inputBytes)) {
       result = plan.pipeline.run();
-      SparkStartWatch watch = SparkStartWatch.of(plan, result);
-      try {
-        metrics.watch(result);
-        result.waitUntilFinish();
-      } catch (RuntimeException e) {
-        if (watch != null) {
-          watch.throwIfFired();
+      try (SparkStartWatch watch = SparkStartWatch.of(plan, result)) {
+        try {
+          metrics.watch(result);
+          result.waitUntilFinish();
+        } catch (RuntimeException e) {
+          watch.throwIfFired(); // the watch's one line, not the cancelled job's error
+          throw e;
         }
-        throw e;
-      } finally {
-        if (watch != null) {
-          watch.close();
-        }
-      }
-      if (watch != null) {
         watch.throwIfFired();
       }
     }

@@ -28,6 +28,15 @@ final class SparkStartWatch implements AutoCloseable {
   private volatile String failure;
   private volatile boolean started;
 
+  /** The watch of a run that is not on a Spark cluster: watches nothing, never fires. */
+  private static final SparkStartWatch NONE = new SparkStartWatch();
+
+  private SparkStartWatch() {
+    this.result = null;
+    this.deadline = 0;
+    this.timer = null;
+  }
+
   private SparkStartWatch(PipelineResult result, Duration timeout) {
     this.result = result;
     this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout.getMillis());
@@ -44,11 +53,11 @@ final class SparkStartWatch implements AutoCloseable {
   /** A watch for a job on a Spark cluster; one that does nothing otherwise. */
   static SparkStartWatch of(RunPlan plan, PipelineResult result) {
     if (plan.engine != Engines.SPARK) {
-      return null;
+      return NONE;
     }
     String master = plan.options.as(SparkPipelineOptions.class).getSparkMaster();
     if (master == null || !Engines.isCluster(Engines.SPARK, master)) {
-      return null;
+      return NONE;
     }
     Duration timeout =
         Flags.duration("sparkExecutorTimeout", plan.options.as(RunOptions.class).getSparkExecutorTimeout());
@@ -94,6 +103,8 @@ final class SparkStartWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    if (timer != null) {
+      timer.shutdownNow();
+    }
   }
 }
