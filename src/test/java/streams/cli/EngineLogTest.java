@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,12 @@ class EngineLogTest {
       assertEquals(file, log.file());
       LoggerFactory.getLogger("org.apache.flink.runtime.SomeOperator").warn("an engine warning");
       System.err.println("text an engine printed to stderr");
+      // Flink loads Pekko in a class loader of its own (with no parent); its lines go to the same file.
+      try (URLClassLoader pekkoLoader = new URLClassLoader(new URL[0], null)) {
+        org.apache.logging.log4j.LogManager.getContext(pekkoLoader, false)
+            .getLogger("org.apache.pekko.actor.CoordinatedShutdown")
+            .warn("a line from another class loader");
+      }
       EngineLog.consoleErr().println("the command line's own line");
       log.failure("revenue failed", new IllegalStateException("the cause"));
     } finally {
@@ -63,6 +71,7 @@ class EngineLogTest {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     assertThat(text, containsString("WARN  [main] org.apache.flink.runtime.SomeOperator - an engine warning"));
     assertThat(text, containsString("stderr - text an engine printed to stderr"));
+    assertThat(text, containsString("org.apache.pekko.actor.CoordinatedShutdown - a line from another class loader"));
     assertThat(text, containsString("revenue failed"));
     assertThat(text, containsString("java.lang.IllegalStateException: the cause"));
     String shown = console.toString(StandardCharsets.UTF_8);
