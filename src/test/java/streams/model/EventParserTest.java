@@ -3,6 +3,7 @@ package streams.model;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,27 @@ class EventParserTest {
         EventParser.parse(
             "{\"type\":\"transaction\",\"tx_id\":\"t-1\",\"account_id\":\"a-1\",\"amount\":9.99,"
                 + "\"created_at\":\"2026-01-15T10:00:00Z\"}"));
+  }
+
+  @Test
+  void theSameTextParsedTwiceInARowOnOneThreadIsParsedOnce() throws Exception {
+    String line = "{\"type\":\"order\",\"order_id\":\"o-1\",\"user_id\":\"u-1\",\"amount\":12.5,"
+        + "\"status\":\"COMPLETED\",\"created_at\":\"2026-01-15T10:00:00Z\"}";
+    Object first = EventParser.parse(line);
+    // Equal text in another String, as the Kafka read's event-time policy and ParseEvents each decode it.
+    assertSame(first, EventParser.parse(new String(line.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)));
+    Object other = EventParser.parse(line.replace("o-1", "o-2"));
+    assertEquals("o-2", ((Order) other).orderId());
+    String bad = line.replace("12.5", "12.505");
+    for (int i = 0; i < 2; i++) {
+      try {
+        EventParser.parse(bad);
+        fail("a rejected line is rejected again: " + bad);
+      } catch (EventParser.BadEventException expected) {
+        assertThat(expected.getMessage(), containsString("decimals"));
+      }
+    }
+    assertEquals(first, EventParser.parse(line));
   }
 
   @Test
