@@ -93,7 +93,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(StringSerializer.class);
     if (numShards > 0) {
-      write = write.withEOS(numShards, sinkGroupId);
+      // Beam's sink reuses a shard's producer after a failure: it must not be left stuck (TransactionalProducer).
+      write = write.withEOS(numShards, sinkGroupId).withProducerFactoryFn(TransactionalProducer::create);
     }
     return records.apply("WriteKafka", write);
   }

@@ -17,6 +17,12 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +60,57 @@ class KafkaExactlyOnceTest {
   }
 
   @RegisterExtension final Conformance conformance = new Conformance();
+
+  /**
+   * A transaction whose commit is interrupted, as Flink interrupts a task it cancels for a restart: Kafka's
+   * own producer is then stuck (every other call is refused until the commit is retried, and Beam's sink
+   * takes the same producer from its cache after the restart); the sink's {@link TransactionalProducer}
+   * finishes the commit, passes the interrupt on, and goes on with the next transaction.
+   */
+  @org.junit.jupiter.api.Test
+  void anInterruptedCommitCompletesAndTheProducerGoesOn() throws Exception {
+    String topic = "eos-interrupted-commit";
+    BROKER.createTopic(topic, 1, Map.of());
+    try (Producer<String, String> kafka = transactional("raw")) {
+      kafka.beginTransaction();
+      kafka.send(new ProducerRecord<>(topic, "k", "raw-1"));
+      Thread.currentThread().interrupt();
+      assertThrows(InterruptException.class, kafka::commitTransaction);
+      Thread.interrupted();
+      IllegalStateException stuck = assertThrows(IllegalStateException.class, kafka::beginTransaction);
+      assertThat(stuck.getMessage(), containsString("previous call to `commitTransaction` timed out and must be retried"));
+    }
+    try (Producer<String, String> sink = TransactionalProducer.create(config("wrapped"))) {
+      sink.initTransactions();
+      sink.beginTransaction();
+      sink.send(new ProducerRecord<>(topic, "k", "wrapped-1"));
+      Thread.currentThread().interrupt();
+      sink.commitTransaction();
+      assertEquals(true, Thread.interrupted(), "the interrupt is passed on");
+      sink.beginTransaction();
+      sink.send(new ProducerRecord<>(topic, "k", "wrapped-2"));
+      sink.commitTransaction();
+    }
+    List<String> committed =
+        BROKER.consumeAll(topic, true).stream().map(ConsumerRecord::value).collect(Collectors.toList());
+    // The raw producer's commit failed for its caller, yet the broker committed it: a caller that takes the
+    // exception for "not committed" and writes the records again writes them twice.
+    assertEquals(List.of("raw-1", "wrapped-1", "wrapped-2"), committed);
+  }
+
+  private static Map<String, Object> config(String id) {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "eos-interrupted-" + id,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+  }
+
+  private static Producer<String, String> transactional(String id) {
+    KafkaProducer<String, String> producer = new KafkaProducer<>(config(id));
+    producer.initTransactions();
+    return producer;
+  }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("runners")
