@@ -12,9 +12,9 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,7 +78,8 @@ public final class NativeFlinkFraud {
             WatermarkStrategy.<Transaction>noWatermarks()
                 .withTimestampAssigner((t, ts) -> t.createdAtMillis()))
         .keyBy(Transaction::accountId)
-        .process(new DetectBursts(threshold, windowMillis))
+        .process(new DetectBursts<String>(threshold, windowMillis, 0, FraudAlert::toJson))
+        .returns(Types.STRING)
         .name("DetectBursts")
         .addSink(new NativeFlinkRevenue.JsonLinesSink(output))
         .name("WriteResults");
@@ -93,64 +94,126 @@ public final class NativeFlinkFraud {
     System.exit(0);
   }
 
-  /** Buffer per event time, decide at the timer, burst start and count in keyed state. */
-  static final class DetectBursts extends KeyedProcessFunction<String, Transaction, String> {
+  /**
+   * The {@code fraud} semantics on Flink's keyed state and event-time timers, the hand-written twin of the
+   * Beam transform {@code streams.transforms.DetectBursts}; used by this batch job and by the streaming one
+   * ({@code streams.benchmarks.streaming.NativeFlinkKafka --pipeline=fraud}). Keyed by account.
+   *
+   * <p>Each transaction is buffered under its event time, with an event-time timer at {@code created_at +
+   * allowedLateness}. When a timer fires, every buffered transaction with {@code created_at +
+   * allowedLateness} at or before the watermark is final (one arriving now would be dropped) and they are
+   * decided together in {@code (created_at, tx_id)} order against the open burst (start and count in keyed
+   * state): a burst opens when none is open or at {@code start + window}, the {@code threshold}-th and later
+   * transactions of a burst are alerts. A second timer clears the burst once the watermark has passed {@code
+   * start + window + allowedLateness - 1} (no transaction that could join it can be accepted any more), so
+   * every piece of state is cleared by a timer, as in the Beam transform. A transaction with {@code
+   * created_at + allowedLateness} at or before the watermark when it arrives is dropped (the Beam
+   * transform's late output; the yardstick writes no late output). A Flink watermark {@code W} is the Beam
+   * watermark {@code W + 1} (see {@code NativeFlinkKafka}), hence "at or before" where the Beam transform
+   * says "before". With bounded input and no watermark before the end (both batch modes of this job),
+   * nothing is dropped and everything is decided at the end: the reference model's answer.
+   *
+   * @param <OUT> what an alert is written as ({@code format}): a JSON line, or a Kafka key and value
+   */
+  public static final class DetectBursts<OUT> extends KeyedProcessFunction<String, Transaction, OUT> {
+    /** An alert as the job writes it. */
+    @FunctionalInterface
+    public interface Format<OUT> extends java.io.Serializable {
+      OUT of(FraudAlert alert);
+    }
+
+    private static final Comparator<Transaction> EVENT_TIME_ORDER =
+        Comparator.comparingLong(Transaction::createdAtMillis).thenComparing(Transaction::txId);
+
     private final int threshold;
     private final long windowMillis;
-    private transient MapState<Long, List<Transaction>> buffer;
+    private final long latenessMillis;
+    private final Format<OUT> format;
+    /** Transactions received but not yet decided, by event time. */
+    private transient MapState<Long, List<Transaction>> pending;
+    /** Start and size of the open burst; absent when no burst is open. */
     private transient ValueState<Long> burstStart;
     private transient ValueState<Long> burstCount;
 
-    DetectBursts(int threshold, long windowMillis) {
+    public DetectBursts(int threshold, long windowMillis, long latenessMillis, Format<OUT> format) {
+      if (threshold < 1 || windowMillis <= 0 || latenessMillis < 0) {
+        throw new IllegalArgumentException("threshold at least 1, window positive, lateness not negative");
+      }
       this.threshold = threshold;
       this.windowMillis = windowMillis;
+      this.latenessMillis = latenessMillis;
+      this.format = format;
     }
 
     @Override
     public void open(Configuration parameters) {
-      buffer =
+      pending =
           getRuntimeContext()
               .getMapState(
                   new MapStateDescriptor<>(
-                      "buffer", Types.LONG, TypeInformation.of(new TypeHint<List<Transaction>>() {})));
+                      "pending", Types.LONG, new ListTypeInfo<>(TypeInformation.of(Transaction.class))));
       burstStart = getRuntimeContext().getState(new ValueStateDescriptor<>("burstStart", Types.LONG));
       burstCount = getRuntimeContext().getState(new ValueStateDescriptor<>("burstCount", Types.LONG));
     }
 
     @Override
-    public void processElement(Transaction tx, Context ctx, Collector<String> out) throws Exception {
+    public void processElement(Transaction tx, Context ctx, Collector<OUT> out) throws Exception {
       long t = tx.createdAtMillis();
-      List<Transaction> at = buffer.get(t);
+      if (t + latenessMillis <= ctx.timerService().currentWatermark()) {
+        return; // beyond allowed lateness: its burst may already be decided
+      }
+      List<Transaction> at = pending.get(t);
       if (at == null) {
         at = new ArrayList<>();
-        ctx.timerService().registerEventTimeTimer(t);
+        ctx.timerService().registerEventTimeTimer(t + latenessMillis);
       }
       at.add(tx);
-      buffer.put(t, at);
+      pending.put(t, at);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
-      List<Transaction> due = buffer.get(timestamp);
-      if (due == null) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+      long watermark = ctx.timerService().currentWatermark();
+      List<Long> due = new ArrayList<>();
+      for (Long t : pending.keys()) {
+        if (t + latenessMillis <= watermark) {
+          due.add(t);
+        }
+      }
+      Long start = burstStart.value();
+      if (!due.isEmpty()) {
+        List<Transaction> ready = new ArrayList<>();
+        for (Long t : due) {
+          ready.addAll(pending.get(t));
+          pending.remove(t);
+        }
+        ready.sort(EVENT_TIME_ORDER);
+        long count = burstCount.value() == null ? 0 : burstCount.value();
+        for (Transaction tx : ready) {
+          long t = tx.createdAtMillis();
+          if (start == null || t >= start + windowMillis) {
+            start = t;
+            count = 0;
+          }
+          count++;
+          if (count >= threshold) {
+            out.collect(format.of(new FraudAlert(tx.accountId(), tx.txId(), t, count, start)));
+          }
+        }
+        burstStart.update(start);
+        burstCount.update(count);
+      }
+      if (start == null) {
         return;
       }
-      buffer.remove(timestamp);
-      due.sort(Comparator.comparing(Transaction::txId));
-      Long start = burstStart.value();
-      long count = burstCount.value() == null ? 0 : burstCount.value();
-      for (Transaction tx : due) {
-        if (count == 0 || tx.createdAtMillis() >= start + windowMillis) {
-          start = tx.createdAtMillis();
-          count = 0;
-        }
-        count++;
-        if (count >= threshold) {
-          out.collect(new FraudAlert(tx.accountId(), tx.txId(), tx.createdAtMillis(), count, start).toJson());
-        }
+      long lastAccepted = start + windowMillis + latenessMillis - 1;
+      if (lastAccepted <= watermark) {
+        // Still pending: only transactions after the watermark, so at or after the burst's end.
+        burstStart.clear();
+        burstCount.clear();
+      } else if (!due.isEmpty()) {
+        ctx.timerService().registerEventTimeTimer(lastAccepted);
       }
-      burstStart.update(start);
-      burstCount.update(count);
     }
   }
 }

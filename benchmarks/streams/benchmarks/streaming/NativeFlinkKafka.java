@@ -31,15 +31,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import streams.benchmarks.NativeFlinkFraud;
 import streams.model.EventParser;
+import streams.model.FraudAlert;
 import streams.model.Json;
 import streams.model.Order;
 import streams.model.OrderMetric;
+import streams.model.Transaction;
 import streams.model.UserRevenue;
 
 /**
- * Yardstick, not product: {@code completed} and {@code revenue} written by hand on Flink's DataStream API,
- * Kafka to Kafka, to measure what Beam's portability costs on the same engine in streaming. Same event
+ * Yardstick, not product: {@code completed}, {@code revenue} and {@code fraud} written by hand on Flink's
+ * DataStream API, Kafka to Kafka, to measure what Beam's portability costs on the same engine in streaming. Same event
  * contract (the project's {@link EventParser}, exact cents), same watermark rule as the Beam Kafka source
  * ({@code streams.io.EventTimePolicy}: per partition, the highest event time read minus {@code
  * maxOutOfOrderness}, a partition quiet for {@code idleTimeout} stops holding the watermark back; Flink's
@@ -51,11 +54,20 @@ import streams.model.UserRevenue;
  * end offset it has when the job starts, then the source ends, the final watermark closes every window and
  * the job finishes by itself. What the yardstick leaves out: dead letters (invalid lines are skipped, not
  * written) and the far-future check ({@code --maxEventTimeJump}); neither occurs in generated input
- * without malformed lines, and both cost the Beam pipelines a little.
+ * without malformed lines, and both cost the Beam pipelines a little. Nor does it write late output
+ * ({@code fraud}: transactions beyond allowed lateness are dropped, as the pipeline drops them from its
+ * alerts); the benchmark's input has no late events.
+ *
+ * <p>{@code fraud} is {@link NativeFlinkFraud.DetectBursts}, the batch yardstick's keyed process function,
+ * keyed by account: alerts on the {@code --fraudThreshold}-th and later transactions of a {@code
+ * --fraudWindow} burst, state cleared by event-time timers, result lines {@code
+ * {"account_id","tx_id","created_at","count","burst_start"}} keyed {@code {"tx_id":...}} as the pipeline's
+ * Kafka sink keys a {@link FraudAlert}.
  *
  * <p>{@code java -cp target/portable-streams.jar streams.benchmarks.streaming.NativeFlinkKafka
- * --pipeline=completed|revenue --bootstrapServers=H:P --topic=IN --outputTopic=OUT [--groupId=G]
- * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M] [--readMode=toEnd|unbounded]
+ * --pipeline=completed|revenue|fraud --bootstrapServers=H:P --topic=IN --outputTopic=OUT [--groupId=G]
+ * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M|PT0S] [--fraudThreshold=5] [--fraudWindow=PT60S]
+ * [--readMode=toEnd|unbounded]
  * [--checkpointingInterval=5000] [--stateBackend=hashmap|rocksdb] [--objectReuse]}
  *
  * <p>Checkpoints as the project's Flink runs of a Kafka source have them by default (every 5 s, heap state,
@@ -64,9 +76,11 @@ import streams.model.UserRevenue;
 @Command(
     name = "NativeFlinkKafka",
     mixinStandardHelpOptions = true,
-    description = "A hand-written Flink DataStream job, Kafka to Kafka: completed or revenue.")
+    description = "A hand-written Flink DataStream job, Kafka to Kafka: completed, revenue or fraud.")
 public final class NativeFlinkKafka implements Callable<Integer> {
-  @Option(names = "--pipeline", required = true, description = "completed or revenue.")
+  static final List<String> PIPELINES = List.of("completed", "revenue", "fraud");
+
+  @Option(names = "--pipeline", required = true, description = "completed, revenue or fraud.")
   String pipeline;
 
   @Option(names = "--bootstrapServers", required = true)
@@ -87,8 +101,16 @@ public final class NativeFlinkKafka implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "PT1H", description = "revenue: tumbling window, ISO-8601.")
   String window;
 
-  @Option(names = "--allowedLateness", defaultValue = "PT10M", description = "revenue: ISO-8601.")
+  @Option(
+      names = "--allowedLateness",
+      description = "revenue and fraud, ISO-8601; default: the pipeline's (revenue PT10M, fraud PT0S).")
   String allowedLateness;
+
+  @Option(names = "--fraudThreshold", defaultValue = "5", description = "fraud: alert on the N-th and later transactions of a burst.")
+  int fraudThreshold;
+
+  @Option(names = "--fraudWindow", defaultValue = "PT60S", description = "fraud: length of a burst from its first transaction, ISO-8601.")
+  String fraudWindow;
 
   @Option(names = "--maxOutOfOrderness", defaultValue = "PT5S")
   String maxOutOfOrderness;
@@ -124,8 +146,9 @@ public final class NativeFlinkKafka implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("completed", "revenue").contains(pipeline)) {
-      System.err.println("error: --pipeline=" + pipeline + " is not a native streaming job; allowed: completed, revenue");
+    if (!PIPELINES.contains(pipeline)) {
+      System.err.println(
+          "error: --pipeline=" + pipeline + " is not a native streaming job; allowed: " + String.join(", ", PIPELINES));
       return 2;
     }
     if (!List.of("toEnd", "unbounded").contains(readMode)) {
@@ -134,11 +157,14 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     }
     Duration windowSize;
     Duration lateness;
+    Duration burst;
     Duration outOfOrderness;
     Duration idle;
     try {
       windowSize = Duration.parse(window);
-      lateness = Duration.parse(allowedLateness);
+      lateness = Duration.parse(
+          allowedLateness != null ? allowedLateness : pipeline.equals("fraud") ? "PT0S" : "PT10M");
+      burst = Duration.parse(fraudWindow);
       outOfOrderness = Duration.parse(maxOutOfOrderness);
       idle = Duration.parse(idleTimeout);
     } catch (DateTimeParseException e) {
@@ -149,8 +175,10 @@ public final class NativeFlinkKafka implements Callable<Integer> {
       System.err.println("error: --stateBackend=" + stateBackend + " is not allowed; allowed: hashmap, rocksdb");
       return 2;
     }
-    if (parallelism < 1 || windowSize.isNegative() || windowSize.isZero() || lateness.isNegative()) {
-      System.err.println("error: --parallelism and --window must be positive, --allowedLateness not negative");
+    if (parallelism < 1 || windowSize.isNegative() || windowSize.isZero() || lateness.isNegative()
+        || fraudThreshold < 1 || burst.isNegative() || burst.isZero()) {
+      System.err.println("error: --parallelism, --window, --fraudThreshold and --fraudWindow must be positive,"
+          + " --allowedLateness not negative");
       return 2;
     }
     long start = System.nanoTime();
@@ -197,6 +225,23 @@ public final class NativeFlinkKafka implements Callable<Integer> {
               .returns(Types.TUPLE(Types.STRING, Types.STRING))
               .name("AsKeyValue");
       metrics.sinkTo(sink).name("WriteKafka");
+    } else if (pipeline.equals("fraud")) {
+      source.setValueOnlyDeserializer(new ParseTransactions());
+      env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
+          .map(o -> (Transaction) o)
+          .returns(Transaction.class)
+          .name("AsTransaction")
+          .keyBy(Transaction::accountId)
+          .process(
+              new NativeFlinkFraud.DetectBursts<Tuple2<String, String>>(
+                  fraudThreshold,
+                  burst.toMillis(),
+                  lateness.toMillis(),
+                  a -> Tuple2.of(FraudAlert.TYPE.kafkaKey(a), a.toJson())))
+          .returns(Types.TUPLE(Types.STRING, Types.STRING))
+          .name("DetectBursts")
+          .sinkTo(sink)
+          .name("WriteKafka");
     } else {
       source.setValueOnlyDeserializer(new ParseOrders());
       env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
@@ -231,14 +276,44 @@ public final class NativeFlinkKafka implements Callable<Integer> {
   }
 
   /**
-   * Event time: the parsed event's own time (the deserializer puts it in the record); watermark per
+   * Event time: the parsed event's own time (the transaction's, or the one the deserializer put in the
+   * record); watermark per
    * partition: highest event time minus the bound; idleness after {@code idle} without records.
    */
   private static WatermarkStrategy<Object> watermarks(Duration outOfOrderness, Duration idle) {
     return WatermarkStrategy.forBoundedOutOfOrderness(outOfOrderness)
         .withTimestampAssigner(
-            (o, recordTs) -> (Long) ((Tuple3<?, ?, ?>) o).f1)
+            (o, recordTs) ->
+                o instanceof Transaction ? ((Transaction) o).createdAtMillis() : (Long) ((Tuple3<?, ?, ?>) o).f1)
         .withIdleness(idle);
+  }
+
+  /** Parses a value once; keeps transactions. */
+  static final class ParseTransactions implements DeserializationSchema<Object> {
+    @Override
+    public Object deserialize(byte[] message) {
+      throw new UnsupportedOperationException("the collector form is used");
+    }
+
+    @Override
+    public void deserialize(byte[] message, Collector<Object> out) {
+      Object e = parse(message);
+      if (e instanceof Transaction) {
+        out.collect(e);
+      }
+    }
+
+    @Override
+    public boolean isEndOfStream(Object next) {
+      return false;
+    }
+
+    @Override
+    public TypeInformation<Object> getProducedType() {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      TypeInformation<Object> t = (TypeInformation) TypeInformation.of(Transaction.class);
+      return t;
+    }
   }
 
   /** Parses a value once; keeps orders as {@code (user_id, created_at, cents)}. */
