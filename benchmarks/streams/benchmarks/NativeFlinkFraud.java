@@ -54,6 +54,8 @@ public final class NativeFlinkFraud {
     long start = System.nanoTime();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
+    // As scripts/run runs Beam on Flink (Engines.FLINK_OBJECT_REUSE): no copy between chained steps.
+    env.getConfig().enableObjectReuse();
     env.setRuntimeMode(batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
 
     @SuppressWarnings("deprecation")

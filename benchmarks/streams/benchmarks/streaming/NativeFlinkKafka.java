@@ -68,7 +68,7 @@ import streams.model.UserRevenue;
  * --pipeline=completed|revenue|fraud --bootstrapServers=H:P --topic=IN --outputTopic=OUT [--groupId=G]
  * [--parallelism=N] [--window=PT1H] [--allowedLateness=PT10M|PT0S] [--fraudThreshold=5] [--fraudWindow=PT60S]
  * [--readMode=toEnd|unbounded]
- * [--checkpointingInterval=5000] [--stateBackend=hashmap|rocksdb] [--objectReuse]}
+ * [--checkpointingInterval=5000] [--stateBackend=hashmap|rocksdb] [--no-objectReuse]}
  *
  * <p>Checkpoints as the project's Flink runs of a Kafka source have them by default (every 5 s, heap state,
  * checkpoints written to files under the temp folder): the comparison is of the same work.
@@ -124,7 +124,12 @@ public final class NativeFlinkKafka implements Callable<Integer> {
       description = "toEnd (read what the topic holds at start, then finish) or unbounded.")
   String readMode;
 
-  @Option(names = "--objectReuse", description = "Flink's object reuse (default off, as Beam's runner).")
+  @Option(
+      names = "--objectReuse",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Flink's object reuse (default on, as scripts/run runs Beam on Flink; --no-objectReuse: off).")
   boolean objectReuse;
 
   @Option(

@@ -40,6 +40,17 @@ public enum Engines {
    */
   public static final String SPARK_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
 
+  /**
+   * Flink's object reuse, on unless the user says {@code --objectReuse=false}. Off, Flink copies every
+   * element between two chained steps through its Beam coder (encode and decode): a third of the source
+   * thread's time in streaming {@code completed}. On, the element is handed on as it is, which is safe
+   * because Beam's model forbids a step to change its input or an element it has output (the Direct runner
+   * checks it in the tests) and every record of the project is immutable. State is still copied through
+   * its coder (unlike {@code --fasterCopy}, which also skips that copy and would let a checkpoint of the
+   * heap backend see an accumulator changed after it). Measured in docs/bench-streaming.md.
+   */
+  public static final String FLINK_OBJECT_REUSE = "true";
+
   // The heap and JIT flags of a run on each engine: runners/resources/engine-flags.tsv (EngineJvmFlags).
 
   public final String shortName;
@@ -78,7 +89,7 @@ public enum Engines {
     Map<String, String> defaults;
     switch (engine) {
       case FLINK:
-        defaults = Map.of("flinkMaster", "[local]");
+        defaults = Map.of("flinkMaster", "[local]", "objectReuse", FLINK_OBJECT_REUSE);
         break;
       case SPARK:
         defaults = Map.of("sparkMaster", "local[*]", "storageLevel", SPARK_STORAGE_LEVEL);

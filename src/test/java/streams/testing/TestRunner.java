@@ -45,6 +45,7 @@ public enum TestRunner {
         flink.setFlinkMaster("[local]");
         flink.setParallelism(1);
         flink.setMaxBundleSize(1L);
+        flink.setObjectReuse(true); // as the command line runs Flink (Engines.FLINK_OBJECT_REUSE)
         flink.setStreaming(true);
         break;
       case SPARK:
@@ -75,6 +76,7 @@ public enum TestRunner {
         flink.setRunner(org.apache.beam.runners.flink.FlinkRunner.class);
         flink.setFlinkMaster("[local]");
         flink.setParallelism(2);
+        flink.setObjectReuse(true); // as the command line runs Flink (Engines.FLINK_OBJECT_REUSE)
         break;
       case SPARK:
         SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
