@@ -30,8 +30,9 @@ import org.apache.spark.streaming.dstream.DStream;
  * <p>Spark offers no setting for it, and Beam creates and starts the streaming context inside {@code run()};
  * the level is changed on the steps of the context as soon as it is active, before its first micro-batch
  * unless the machine is very slow (the generator's first batch is one batch interval after the start). The
- * storage level of a DStream is Spark-internal API ({@code private[streaming]}, public in bytecode); checked
- * against Spark 3.5 by {@code SparkSourceReadsTest}.
+ * storage level of a DStream is Spark-internal API ({@code private[streaming]}, public in bytecode), as is the
+ * class name looked for: written against Spark 3.5, covered by {@code SparkReadToEndBacklogIT}; the engine log
+ * says how many steps were changed ({@code streams.cli.SparkSourceReads} at info).
  */
 final class SparkSourceReads {
   private static final Logger LOG = LogManager.getLogger(SparkSourceReads.class);
