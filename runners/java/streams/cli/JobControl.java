@@ -54,6 +54,8 @@ public final class JobControl {
       if (pipeline.getOptions().getRunner().getSimpleName().contains("Spark")) {
         // Spark's watermarks live in a static holder: a job started earlier in this JVM left its own.
         GlobalWatermarkHolder.clear();
+        // What a micro-batch reads from a source must survive until the batch is processed.
+        SparkSourceReads.watch(timeout.getMillis());
       }
       Future<PipelineResult> result = starter.submit(() -> pipeline.run());
       PipelineResult started = result.get(timeout.getMillis(), TimeUnit.MILLISECONDS);
