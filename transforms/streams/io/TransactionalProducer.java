@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Beam's exactly-once sink keeps one producer per shard in a static cache of the worker JVM and puts
  * it back after every bundle, even after a failure (in Beam 2.62 it calls the transactional methods by
  * reflection, so the producer's exceptions arrive wrapped and its "close the producer" branch never runs).
- * When Flink cancels a task for a restart (a TaskManager was killed, a checkpoint failed) it interrupts the
+ * When a runner cancels a task for a restart (a worker was killed, a checkpoint failed) it interrupts the
  * task's thread, often inside {@code commitTransaction}. Kafka's producer then keeps the commit pending and
  * refuses any other call ("Cannot attempt operation `beginTransaction` because the previous call to
  * `commitTransaction` timed out and must be retried"); the restarted job takes that producer from the cache
- * again, fails again, and never recovers (seen on the Flink cluster, README "Clusters").
+ * again, fails again, and never recovers (seen on a cluster, README "Clusters").
  *
  * <p>What: {@code initTransactions}, {@code sendOffsetsToTransaction}, {@code commitTransaction} and {@code
  * abortTransaction} are retried, as Kafka's documentation prescribes for a call that timed out, until they

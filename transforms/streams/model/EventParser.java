@@ -71,8 +71,8 @@ public final class EventParser {
   /**
    * The last line this thread parsed into an event, and the event. A Kafka read parses each record twice in
    * a row on one thread: its event-time policy for the record's timestamp, then {@code ParseEvents}, chained
-   * behind it (Flink runs the source and its chained steps on the source's thread, Spark pulls a partition's
-   * records through its fused steps one at a time). The second parse of the same text is then one string
+   * behind it (a streaming runner runs a source and the steps chained to it on the source's thread, a
+   * micro-batch runner pulls a partition's records through its fused steps one at a time). The second parse of the same text is then one string
    * comparison. Events are immutable, so sharing one is safe; a rejected line is not kept.
    */
   private static final ThreadLocal<Parsed> LAST = ThreadLocal.withInitial(Parsed::new);

@@ -249,7 +249,7 @@ public final class SumRevenuePerUser extends PTransform<PCollection<Order>, PCol
     @Override
     public CountAndSum extractOutput(CountAndSum acc) {
       // A copy: in streaming the accumulator stays in state and keeps growing after a pane fires, and a
-      // runner that passes elements between chained steps without copying them (Flink's --fasterCopy)
+      // runner that passes elements between chained steps without copying them (a "faster copy" setting)
       // would otherwise hand the next step an object that later orders change.
       return new CountAndSum(acc.count, acc.cents, acc.hi);
     }
