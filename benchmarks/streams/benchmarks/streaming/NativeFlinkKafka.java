@@ -34,7 +34,6 @@ import picocli.CommandLine.Option;
 import streams.benchmarks.NativeFlinkFraud;
 import streams.model.EventParser;
 import streams.model.FraudAlert;
-import streams.model.Json;
 import streams.model.Order;
 import streams.model.OrderMetric;
 import streams.model.Transaction;
@@ -223,7 +222,7 @@ public final class NativeFlinkKafka implements Callable<Integer> {
             .build();
 
     if (pipeline.equals("completed")) {
-      source.setValueOnlyDeserializer(new ParseCompleted());
+      source.setValueOnlyDeserializer(new ParseEvents(COMPLETED, Types.TUPLE(Types.STRING, Types.LONG, Types.STRING)));
       DataStream<Tuple2<String, String>> metrics =
           env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
               .map(o -> Tuple2.of((String) ((Tuple3<?, ?, ?>) o).f0, (String) ((Tuple3<?, ?, ?>) o).f2))
@@ -231,7 +230,7 @@ public final class NativeFlinkKafka implements Callable<Integer> {
               .name("AsKeyValue");
       metrics.sinkTo(sink).name("WriteKafka");
     } else if (pipeline.equals("fraud")) {
-      source.setValueOnlyDeserializer(new ParseTransactions());
+      source.setValueOnlyDeserializer(new ParseEvents(TRANSACTIONS, TypeInformation.of(Transaction.class)));
       env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
           .map(o -> (Transaction) o)
           .returns(Transaction.class)
@@ -248,7 +247,7 @@ public final class NativeFlinkKafka implements Callable<Integer> {
           .sinkTo(sink)
           .name("WriteKafka");
     } else {
-      source.setValueOnlyDeserializer(new ParseOrders());
+      source.setValueOnlyDeserializer(new ParseEvents(ORDERS, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG)));
       env.fromSource(source.build(), watermarks(outOfOrderness, idle), "ReadKafka")
           .map(o -> (Tuple3<String, Long, Long>) (Object) o)
           .returns(Types.TUPLE(Types.STRING, Types.LONG, Types.LONG))
@@ -293,36 +292,39 @@ public final class NativeFlinkKafka implements Callable<Integer> {
         .withIdleness(idle);
   }
 
-  /** Parses a value once; keeps transactions. */
-  static final class ParseTransactions implements DeserializationSchema<Object> {
-    @Override
-    public Object deserialize(byte[] message) {
-      throw new UnsupportedOperationException("the collector form is used");
-    }
-
-    @Override
-    public void deserialize(byte[] message, Collector<Object> out) {
-      Object e = parse(message);
-      if (e instanceof Transaction) {
-        out.collect(e);
-      }
-    }
-
-    @Override
-    public boolean isEndOfStream(Object next) {
-      return false;
-    }
-
-    @Override
-    public TypeInformation<Object> getProducedType() {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      TypeInformation<Object> t = (TypeInformation) TypeInformation.of(Transaction.class);
-      return t;
-    }
+  /** Keeps what the job reads of a parsed event: the record to emit, or null to skip the event. */
+  @FunctionalInterface
+  interface Keep extends java.io.Serializable {
+    Object of(Object event);
   }
 
-  /** Parses a value once; keeps orders as {@code (user_id, created_at, cents)}. */
-  static final class ParseOrders implements DeserializationSchema<Object> {
+  /** Transactions as they are. */
+  static final Keep TRANSACTIONS = e -> e instanceof Transaction ? e : null;
+
+  /** Orders as {@code (user_id, created_at, cents)}. */
+  static final Keep ORDERS =
+      e -> e instanceof Order ? Tuple3.of(((Order) e).userId(), ((Order) e).createdAtMillis(), ((Order) e).amountCents()) : null;
+
+  /** COMPLETED orders as {@code (Kafka key, created_at, result line)}. */
+  static final Keep COMPLETED =
+      e -> {
+        if (!(e instanceof Order) || ((Order) e).status() != Order.Status.COMPLETED) {
+          return null;
+        }
+        OrderMetric m = OrderMetric.of((Order) e);
+        return Tuple3.of(OrderMetric.TYPE.kafkaKey(m), ((Order) e).createdAtMillis(), m.toJson());
+      };
+
+  /** Parses each value once and emits what {@code keep} makes of the event (invalid lines are skipped). */
+  static final class ParseEvents implements DeserializationSchema<Object> {
+    private final Keep keep;
+    private final TypeInformation<?> produced;
+
+    ParseEvents(Keep keep, TypeInformation<?> produced) {
+      this.keep = keep;
+      this.produced = produced;
+    }
+
     @Override
     public Object deserialize(byte[] message) {
       throw new UnsupportedOperationException("the collector form is used");
@@ -331,9 +333,9 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     @Override
     public void deserialize(byte[] message, Collector<Object> out) {
       Object e = parse(message);
-      if (e instanceof Order) {
-        Order o = (Order) e;
-        out.collect(Tuple3.of(o.userId(), o.createdAtMillis(), o.amountCents()));
+      Object kept = e == null ? null : keep.of(e);
+      if (kept != null) {
+        out.collect(kept);
       }
     }
 
@@ -343,42 +345,9 @@ public final class NativeFlinkKafka implements Callable<Integer> {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public TypeInformation<Object> getProducedType() {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      TypeInformation<Object> t = (TypeInformation) Types.TUPLE(Types.STRING, Types.LONG, Types.LONG);
-      return t;
-    }
-  }
-
-  /**
-   * Parses a value once; keeps COMPLETED orders as {@code (key, created_at, json)}.
-   */
-  static final class ParseCompleted implements DeserializationSchema<Object> {
-    @Override
-    public Object deserialize(byte[] message) {
-      throw new UnsupportedOperationException("the collector form is used");
-    }
-
-    @Override
-    public void deserialize(byte[] message, Collector<Object> out) {
-      Object e = parse(message);
-      if (e instanceof Order && ((Order) e).status() == Order.Status.COMPLETED) {
-        Order o = (Order) e;
-        String key = "{\"order_id\":" + Json.MAPPER.valueToTree(o.orderId()).toString() + "}";
-        out.collect(Tuple3.of(key, o.createdAtMillis(), OrderMetric.of(o).toJson()));
-      }
-    }
-
-    @Override
-    public boolean isEndOfStream(Object next) {
-      return false;
-    }
-
-    @Override
-    public TypeInformation<Object> getProducedType() {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      TypeInformation<Object> t = (TypeInformation) Types.TUPLE(Types.STRING, Types.LONG, Types.STRING);
-      return t;
+      return (TypeInformation) produced;
     }
   }
 
@@ -441,13 +410,9 @@ public final class NativeFlinkKafka implements Callable<Integer> {
       ValueState<Long> count = ctx.windowState().getState(panes);
       long pane = count.value() == null ? 0 : count.value();
       count.update(pane + 1);
-      String json =
-          new UserRevenue(user, w.getStart(), w.getEnd(), acc.f0, acc.f1, pane == 0 ? "ON_TIME" : "LATE", pane, noLateness)
-              .toJson();
-      String key =
-          "{\"user_id\":" + Json.MAPPER.valueToTree(user).toString() + ",\"window_start\":\""
-              + Json.instant(w.getStart()) + "\"}";
-      out.collect(Tuple2.of(key, json));
+      UserRevenue revenue =
+          new UserRevenue(user, w.getStart(), w.getEnd(), acc.f0, acc.f1, pane == 0 ? "ON_TIME" : "LATE", pane, noLateness);
+      out.collect(Tuple2.of(UserRevenue.TYPE.kafkaKey(revenue), revenue.toJson()));
     }
 
     @Override
