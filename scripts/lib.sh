@@ -110,12 +110,16 @@ jar_add_opens() {
     END { if (key == "Add-Opens") print val }' | tr ' ' '\n' | grep -v '^$' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/' | tr '\n' ' '
 }
 
-# Class-data sharing (CDS) for the launcher jar, one archive per runner: the first run of a runner lists the
-# classes it loads (-XX:DumpLoadedClassList), then a separate JVM dumps them into target/cds/<runner>.jsa
-# (-Xshare:dump, static AppCDS); later runs map that archive instead of loading, parsing and verifying the
-# classes again (docs/performance.md measures it). The archive is remade when the jar is newer.
-# PORTABLE_STREAMS_CDS=off turns it off. (The dynamic archive of Java 17, -XX:ArchiveClassesAtExit,
-# crashed at exit in about one run in three here, inside the user's own run: not used.)
+# Class-data sharing (CDS) for the launcher jar, one archive per runner: a run lists the classes it loads
+# (-XX:DumpLoadedClassList), then a separate JVM dumps them into target/cds/<runner>.jsa (-Xshare:dump, static
+# AppCDS); later runs map that archive instead of loading, parsing and verifying the classes again
+# (docs/performance.md measures it). A runner's jobs load different classes by shape (embedded engine or
+# cluster client, file or Kafka source): the first run of each shape is recorded too, and the archive is
+# dumped again from the union of the recorded lists (target/cds/<runner>.classlist, shapes in
+# <runner>.shapes), so that no shape maps an archive made for another one. Everything is remade when the jar
+# is newer. PORTABLE_STREAMS_CDS=off turns it off. (The dynamic archive of Java 17,
+# -XX:ArchiveClassesAtExit, crashed at exit in about one run in three here, inside the user's own run: not
+# used.)
 # Prints the runner's archive path, or nothing when CDS is off; arguments: the command line's arguments.
 cds_archive() {
   [[ "${PORTABLE_STREAMS_CDS:-on}" == off ]] && return 0
@@ -128,34 +132,55 @@ cds_archive() {
   echo "$ROOT/target/cds/$runner.jsa"
 }
 
-# Runs the launcher jar with the runner's CDS archive when it is current; else runs it while listing the
-# classes it loads, then dumps the archive (into a temporary file renamed when complete, so that no run maps
-# a half-written archive; a failed dump only means no archive, the run's own result stands).
+# The shape of a run, for the CDS archive: embedded or cluster, file or kafka (arguments: the command line's).
+cds_shape() {
+  local where=embedded source=file a
+  for a in "$@"; do
+    case "$a" in
+      --flinkMaster=\[*\] | --sparkMaster=local*) ;;
+      --flinkMaster=?* | --sparkMaster=?*) where=cluster ;;
+      --source=kafka) source=kafka ;;
+    esac
+  done
+  echo "$where-$source"
+}
+
+# Runs the launcher jar with the runner's CDS archive when it is current and has recorded this run's shape;
+# else runs it while listing the classes it loads, then dumps the archive from the union of the lists (into a
+# temporary file renamed when complete, so that no run maps a half-written archive; a failed dump only means
+# no archive, the run's own result stands).
 run_jar_with_cds() {
-  local archive
+  local archive shape
   archive="$(cds_archive "$@")"
+  shape="$(cds_shape "$@")"
   # shellcheck disable=SC2046
   if [[ -z "$archive" ]]; then
     exec java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -jar "$JAR" "$@"
-  elif [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then
+  elif [[ -f "$archive" && "$archive" -nt "$JAR" ]] && grep -qx "$shape" "${archive%.jsa}.shapes" 2>/dev/null; then
     exec java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -XX:SharedArchiveFile="$archive" -Xshare:auto -jar "$JAR" "$@"
   fi
   mkdir -p "$(dirname "$archive")"
-  local tmp="$archive.$$.tmp" rc=0
+  local tmp="$archive.$$.tmp" rc=0 list="${archive%.jsa}.classlist" shapes="${archive%.jsa}.shapes"
+  if [[ ! -f "$archive" || "$JAR" -nt "$archive" ]]; then
+    rm -f "$list" "$shapes"   # made for another jar
+  fi
   # shellcheck disable=SC2046
   java $(java_opts) $(engine_heap "$@") $(engine_jit "$@") -XX:DumpLoadedClassList="$tmp.classlist" -jar "$JAR" "$@" || rc=$?
   # Only a run that started an engine makes a useful archive (a --help or a refused flag loads a few
   # thousand classes, a job 8 000 (Direct) to 13 000 (Flink)): below 6 000 classes nothing is recorded.
   if [[ "$rc" == 0 && -s "$tmp.classlist" && "$(wc -l < "$tmp.classlist")" -gt 6000 ]]; then
-    echo "recording the class-data sharing archive of this runner (once): $archive" >&2
+    echo "recording the class-data sharing archive of this runner ($shape runs, once): $archive" >&2
+    if [[ -f "$list" ]]; then cat "$list" "$tmp.classlist"; else cat "$tmp.classlist"; fi | awk '!seen[$0]++' > "$tmp.union"
     # shellcheck disable=SC2046
-    if java $(java_opts) -Xshare:dump -XX:SharedClassListFile="$tmp.classlist" -XX:SharedArchiveFile="$tmp" \
+    if java $(java_opts) -Xshare:dump -XX:SharedClassListFile="$tmp.union" -XX:SharedArchiveFile="$tmp" \
         -cp "$JAR" > "$archive.log" 2>&1 && [[ -s "$tmp" ]]; then
+      mv -f "$tmp.union" "$list"
       mv -f "$tmp" "$archive"
+      echo "$shape" >> "$shapes"
     else
       echo "warning: no class-data sharing archive (see $archive.log); runs go on without it" >&2
     fi
   fi
-  rm -f "$tmp" "$tmp.classlist"
+  rm -f "$tmp" "$tmp.classlist" "$tmp.union"
   return "$rc"
 }
