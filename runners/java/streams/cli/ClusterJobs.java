@@ -213,6 +213,33 @@ final class ClusterJobs {
     throw new JobFailedException("the savepoint was not written within " + timeout + " (job " + jobId + ")");
   }
 
+  /**
+   * The fingerprint of the project's jar a Flink cluster started by {@code scripts/cluster} holds on its
+   * classpath ({@code portable-streams.preloaded-jar} in its configuration), or null: another cluster, an
+   * older one, or no answer within a second (the job then stages its jar as usual).
+   */
+  static String preloadedJar(String flinkMaster) {
+    try {
+      ClusterJobs cluster = new ClusterJobs(flinkMaster);
+      HttpResponse<String> response =
+          cluster.http.send(
+              HttpRequest.newBuilder(cluster.uri("/jobmanager/config")).timeout(Duration.ofSeconds(1)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        for (JsonNode entry : JSON.readTree(response.body())) {
+          if (entry.path("key").asText().equals("portable-streams.preloaded-jar")) {
+            return entry.path("value").asText();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not a cluster of scripts/cluster, or not reachable: the submission itself will say so.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
   private URI uri(String path) {
     return URI.create(base + path);
   }

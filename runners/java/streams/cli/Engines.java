@@ -142,7 +142,8 @@ public enum Engines {
     if (isLoopback(engine, master)) {
       Path jar = launcherJar();
       if (jar != null && valueOf(out, "filesToStage") == null) {
-        out.add("--filesToStage=" + pointerJar(jar));
+        boolean preloaded = engine == FLINK && fingerprint(jar).equals(ClusterJobs.preloadedJar(master));
+        out.add("--filesToStage=" + (preloaded ? emptyJar() : pointerJar(jar)));
       }
       if (engine == SPARK) {
         // The driver (this JVM) is reached by the executors; on a loopback cluster it stays on 127.0.0.1 too
@@ -170,20 +171,44 @@ public enum Engines {
     }
   }
 
+  /**
+   * What {@code scripts/cluster} records of the jar it preloads on a Flink cluster ({@code
+   * portable-streams.preloaded-jar} in the cluster's configuration): size and modification time.
+   */
+  static String fingerprint(Path jar) {
+    try {
+      return Files.size(jar)
+          + " bytes, modified "
+          + Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   /** A jar with nothing but a manifest whose Class-Path is the given jar, under the temp folder. */
   static Path pointerJar(Path target) {
     String url = target.toAbsolutePath().toUri().toString();
-    Path file =
-        Paths.get(
-            System.getProperty("java.io.tmpdir"),
-            "portable-streams",
-            "classpath-" + Integer.toHexString(url.hashCode()) + ".jar");
+    return manifestJar("classpath-" + Integer.toHexString(url.hashCode()) + ".jar", url);
+  }
+
+  /**
+   * A jar with an empty manifest, staged for a job whose classes the cluster already holds (a Flink cluster
+   * started by {@code scripts/cluster} from this very jar).
+   */
+  static Path emptyJar() {
+    return manifestJar("empty.jar", null);
+  }
+
+  private static Path manifestJar(String name, String classPath) {
+    Path file = Paths.get(System.getProperty("java.io.tmpdir"), "portable-streams", name);
     if (Files.isRegularFile(file)) {
       return file;
     }
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, url);
+    if (classPath != null) {
+      manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+    }
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "classpath", ".tmp");
