@@ -19,12 +19,14 @@ import scala.Option;
  * memory) is launched again and again, thousands of times, and the driver waits for resources without end.
  * While the job runs, this watch checks once a second whether any executor has registered with the driver;
  * when none has within {@code --sparkExecutorTimeout}, it stops the job and the run fails with one line.
- * Once an executor has registered, it stops watching. Only for a cluster master (never {@code local[*]}).
+ * Once an executor has registered, it stops watching. Only for a cluster master (never {@code local[*]}); batch
+ * and streaming runs alike (a streaming context without executors queues its micro-batches for ever).
  */
 final class SparkStartWatch implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final PipelineResult result;
   private final long deadline;
+  private final boolean streaming;
   private volatile String failure;
   private volatile boolean started;
 
@@ -34,11 +36,13 @@ final class SparkStartWatch implements AutoCloseable {
   private SparkStartWatch() {
     this.result = null;
     this.deadline = 0;
+    this.streaming = false;
     this.timer = null;
   }
 
-  private SparkStartWatch(PipelineResult result, Duration timeout) {
+  private SparkStartWatch(PipelineResult result, Duration timeout, boolean streaming) {
     this.result = result;
+    this.streaming = streaming;
     this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout.getMillis());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -61,7 +65,7 @@ final class SparkStartWatch implements AutoCloseable {
     }
     Duration timeout =
         Flags.duration("sparkExecutorTimeout", plan.options.as(RunOptions.class).getSparkExecutorTimeout());
-    return new SparkStartWatch(result, timeout);
+    return new SparkStartWatch(result, timeout, plan.streaming);
   }
 
   private void check(Duration timeout) {
@@ -88,7 +92,15 @@ final class SparkStartWatch implements AutoCloseable {
             app, timeout.getStandardSeconds(), app, timeout);
     timer.shutdown();
     try {
-      result.cancel();
+      if (streaming && active.isDefined()) {
+        // Beam's streaming read collects each micro-batch's read while the batch is generated, holding
+        // the DStream graph's lock; without executors that collect waits for ever, and stopping the
+        // streaming context (which needs the lock) would wait behind it. Stopping the SparkContext fails
+        // the collect: the batch's generation fails and the job ends with that error.
+        active.get().stop();
+      } else {
+        result.cancel();
+      }
     } catch (Exception | LinkageError e) {
       // The run fails with the line above whatever the runner says.
     }

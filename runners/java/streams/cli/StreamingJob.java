@@ -28,16 +28,24 @@ final class StreamingJob {
     PipelineResult.State state = null;
     String ending = "";
     Map<String, Long> seen;
-    try (Progress progress = progressOf(result, plan)) {
-      JobControl.Ending end =
-          JobControl.await(
-              result,
-              plan.stopAfter,
-              plan.stopWhenIdle,
-              progress,
-              out,
-              interrupts::requested,
-              plan.engine.drainSettle(plan.options));
+    try (Progress progress = progressOf(result, plan);
+        SparkStartWatch watch = SparkStartWatch.of(plan, result)) {
+      JobControl.Ending end;
+      try {
+        end =
+            JobControl.await(
+                result,
+                plan.stopAfter,
+                plan.stopWhenIdle,
+                progress,
+                out,
+                interrupts::requested,
+                plan.engine.drainSettle(plan.options));
+      } catch (RuntimeException e) {
+        watch.throwIfFired(); // the watch's one line, not the cancelled job's error
+        throw e;
+      }
+      watch.throwIfFired(); // no executor ever registered: the watch cancelled the job, its one line
       if (end == JobControl.Ending.SPARK_INPUT_ENDED) {
         state = PipelineResult.State.DONE;
       } else if (end != JobControl.Ending.FINISHED) {

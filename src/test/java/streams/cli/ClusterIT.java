@@ -25,6 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,7 +90,8 @@ class ClusterIT {
   private enum Mode {
     BATCH,
     STREAMING,
-    FAILING_APPLICATION
+    FAILING_APPLICATION,
+    FAILING_STREAMING_APPLICATION
   }
 
   static Collection<Object[]> cases() {
@@ -101,6 +104,7 @@ class ClusterIT {
       }
     }
     cases.add(new Object[] {"spark", "revenue", Mode.FAILING_APPLICATION});
+    cases.add(new Object[] {"spark", "completed", Mode.FAILING_STREAMING_APPLICATION});
     // -Dcluster.it.only=REGEX: the cases whose name ("spark fraud BATCH") matches, e.g. to run one again.
     String only = System.getProperty("cluster.it.only", "");
     if (!only.isEmpty()) {
@@ -149,7 +153,7 @@ class ClusterIT {
         streaming();
         break;
       default:
-        failingSparkApplication();
+        failingSparkApplication(mode == Mode.FAILING_STREAMING_APPLICATION);
     }
   }
 
@@ -192,7 +196,12 @@ class ClusterIT {
     long t0 = System.nanoTime();
     Result run = script(360, List.of(), c);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    if (engine.equals("spark") && pipeline.needs(PipelineDescriptor.Requirement.EVENT_TIME_TIMERS)) {
+    // Refused as the command line refuses it, with this run's options (revenue with --trigger=complete runs).
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs(pipelineArgs().toArray(new String[0]))
+            .withoutStrictParsing()
+            .create();
+    if (engine.equals("spark") && pipeline.needs(PipelineDescriptor.Requirement.EVENT_TIME_TIMERS, options)) {
       List<String> errors =
           Arrays.stream(run.output.split("\\R")).filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
       assertEquals(2, run.code, run.output);
@@ -220,10 +229,17 @@ class ClusterIT {
    * failures from zero each time one is launched), so the driver's watch ends the run once no executor has
    * registered within --sparkExecutorTimeout: exit 1, one line naming the cause.
    */
-  private void failingSparkApplication() throws Exception {
-    Path out = TMP.resolve("failing-spark-application");
+  private void failingSparkApplication(boolean streaming) throws Exception {
+    Path out = TMP.resolve("failing-spark-application" + (streaming ? "-streaming" : ""));
     List<String> c = command(out);
-    c.add("--input=" + input);
+    if (streaming) {
+      c.addAll(
+          List.of(
+              "--source=kafka", "--bootstrapServers=" + BROKER.bootstrapServers(), "--topic=" + TOPIC,
+              "--startFrom=earliest", "--readMode=toEnd"));
+    } else {
+      c.add("--input=" + input);
+    }
     long t0 = System.nanoTime();
     c.add("--sparkExecutorTimeout=PT45S");
     Result failed =
@@ -231,7 +247,7 @@ class ClusterIT {
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(Locale.ROOT, "failed Spark application: exit %d after %.1f s%n", failed.code, seconds);
     assertEquals(1, failed.code, failed.output);
-    assertThat(failed.output, containsString("error: revenue failed on spark: "));
+    assertThat(failed.output, containsString("error: " + pipeline.name + " failed on spark: "));
     assertThat(failed.output, containsString("registered within 45 s"));
     assertEquals(1, failed.output.lines().filter(l -> l.startsWith("error: ")).count(), failed.output);
     assertThat(failed.output, not(containsString("\tat ")));
