@@ -125,8 +125,9 @@ public final class Recovery {
           "checkpoints: " + dir + (resumes ? " (resuming from the checkpoint there)" : " (new; a restart with the"
               + " same --checkpointDir resumes from it)"));
       out.println(
-          "  note: on spark a driver crash can lose or repeat results even when restarted on its --checkpointDir"
-              + " (measured: README, \"Checkpoints, state and recovery\"); flink with --exactlyOnce does not");
+          "  note: on spark a driver restarted on its --checkpointDir writes again the results of the batches since"
+              + " its checkpoint (at-least-once; README, \"Checkpoints, state and recovery\"); flink with --exactlyOnce"
+              + " does not");
       return;
     }
     if (engine != Engines.FLINK || !streaming) {
