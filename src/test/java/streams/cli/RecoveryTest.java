@@ -14,6 +14,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +59,39 @@ class RecoveryTest {
   void badCheckpointIntervalIsOneLine() {
     String m = refusal(kafkaRun("flink", "--checkpointingInterval=0"));
     assertTrue(m.contains("--checkpointingInterval=0 is not a checkpoint interval"), m);
+  }
+
+  /** The options Spark gets from a streaming command line with these arguments, after {@link Recovery}. */
+  private SparkPipelineOptions sparkOptions(String... args) {
+    PipelineOptionsFactory.register(SparkPipelineOptions.class);
+    PipelineOptions o = PipelineOptionsFactory.fromArgs(args).create();
+    Recovery.configure(
+        Engines.SPARK, "completed", "group", true, o, List.of(args),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return o.as(SparkPipelineOptions.class);
+  }
+
+  /**
+   * A Spark run that can be restarted on its --checkpointDir writes the source's state (its checkpoint marks)
+   * at every micro-batch: with Spark's default, every 10 batches, a driver killed before the first one was
+   * written restarted its reads at the consumer group's committed offsets, ahead of its output, and lost
+   * the records in between (CrashIT#sparkDriverKilledRestartsFromItsCheckpointDir).
+   */
+  @Test
+  void sparkCheckpointDirWritesTheSourceStateEveryBatch() {
+    Path dir = tmp.resolve("spark");
+    assertEquals(
+        700L,
+        sparkOptions("--runner=SparkRunner", "--checkpointDir=" + dir, "--batchIntervalMillis=700")
+            .getCheckpointDurationMillis());
+    assertEquals(500L, sparkOptions("--runner=SparkRunner", "--checkpointDir=" + dir).getCheckpointDurationMillis());
+    // Given on the command line: kept.
+    assertEquals(
+        5_000L,
+        sparkOptions("--runner=SparkRunner", "--checkpointDir=" + dir, "--checkpointDurationMillis=5000")
+            .getCheckpointDurationMillis());
+    // Without --checkpointDir nothing is resumed: Spark's default stays.
+    assertEquals(-1L, sparkOptions("--runner=SparkRunner").getCheckpointDurationMillis());
   }
 
   @Test
