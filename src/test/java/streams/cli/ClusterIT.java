@@ -198,9 +198,7 @@ class ClusterIT {
     double seconds = (System.nanoTime() - t0) / 1e9;
     // Refused as the command line refuses it, with this run's options (revenue with --trigger=complete runs).
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs(pipelineArgs().toArray(new String[0]))
-            .withoutStrictParsing()
-            .create();
+        PipelineOptionsFactory.fromArgs(pipelineArgs().toArray(new String[0])).as(pipeline.optionsClass);
     if (engine.equals("spark") && pipeline.needs(PipelineDescriptor.Requirement.EVENT_TIME_TIMERS, options)) {
       List<String> errors =
           Arrays.stream(run.output.split("\\R")).filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
