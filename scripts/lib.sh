@@ -14,6 +14,10 @@ ensure_jar() {
   build_jars
 }
 
+# What scripts/cluster records of the jar it preloads on a Flink cluster (portable-streams.preloaded-jar), and
+# what the command line compares with its own jar (streams.cli.Engines.fingerprint, same text).
+jar_fingerprint() { stat -c '%s bytes, modified %Y' "$1"; }
+
 # scripts/bench and its yardsticks, packaged apart from the product (the build makes both jars).
 bench_jar() {
   { compgen -G "$ROOT/target/portable-streams-*-benchmarks.jar" || true; } | head -n 1

@@ -173,7 +173,8 @@ public enum Engines {
 
   /**
    * What {@code scripts/cluster} records of the jar it preloads on a Flink cluster ({@code
-   * portable-streams.preloaded-jar} in the cluster's configuration): size and modification time.
+   * portable-streams.preloaded-jar} in the cluster's configuration): size and modification time, the text of
+   * {@code jar_fingerprint} in {@code scripts/lib.sh}.
    */
   static String fingerprint(Path jar) {
     try {

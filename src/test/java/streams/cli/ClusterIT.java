@@ -176,6 +176,13 @@ class ClusterIT {
     return c;
   }
 
+  /** The streaming runs' source: the 2-partition topic from its start, read to its end. */
+  private static List<String> kafkaSourceArgs() {
+    return List.of(
+        "--source=kafka", "--bootstrapServers=" + BROKER.bootstrapServers(), "--topic=" + TOPIC,
+        "--startFrom=earliest", "--readMode=toEnd");
+  }
+
   private void batch() throws Exception {
     Path out = TMP.resolve(pipeline.name + "-" + engine + "-batch");
     List<String> c = command(out);
@@ -189,10 +196,8 @@ class ClusterIT {
   private void streaming() throws Exception {
     Path out = TMP.resolve(pipeline.name + "-" + engine + "-streaming");
     List<String> c = command(out);
-    c.addAll(
-        List.of(
-            "--source=kafka", "--bootstrapServers=" + BROKER.bootstrapServers(), "--topic=" + TOPIC,
-            "--startFrom=earliest", "--readMode=toEnd", "--maxOutOfOrderness=PT5S", "--stopAfter=PT4M"));
+    c.addAll(kafkaSourceArgs());
+    c.addAll(List.of("--maxOutOfOrderness=PT5S", "--stopAfter=PT4M"));
     long t0 = System.nanoTime();
     Result run = script(360, List.of(), c);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -231,10 +236,7 @@ class ClusterIT {
     Path out = TMP.resolve("failing-spark-application" + (streaming ? "-streaming" : ""));
     List<String> c = command(out);
     if (streaming) {
-      c.addAll(
-          List.of(
-              "--source=kafka", "--bootstrapServers=" + BROKER.bootstrapServers(), "--topic=" + TOPIC,
-              "--startFrom=earliest", "--readMode=toEnd"));
+      c.addAll(kafkaSourceArgs());
     } else {
       c.add("--input=" + input);
     }

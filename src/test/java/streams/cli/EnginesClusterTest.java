@@ -2,15 +2,20 @@ package streams.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Attributes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a job sent to a cluster is given: absolute paths, a pointer jar for a cluster on this machine. */
 class EnginesClusterTest {
@@ -42,5 +47,25 @@ class EnginesClusterTest {
       assertEquals(target.toUri().toString(), jar.getManifest().getMainAttributes().get(Attributes.Name.CLASS_PATH));
     }
     assertEquals(pointer, Engines.pointerJar(target), "made once, then reused");
+  }
+
+  /**
+   * A job stages an empty jar only when its own jar's fingerprint equals what scripts/cluster recorded of the
+   * jar it preloaded: the shell's and the command line's texts must be the same, and differ for another jar.
+   */
+  @Test
+  void theFingerprintIsTheOneScriptsClusterRecords(@TempDir Path tmp) throws Exception {
+    Path jar = Files.write(tmp.resolve("a.jar"), new byte[1234]);
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(1_796_214_103_456L));
+    assertEquals("1234 bytes, modified 1796214103", Engines.fingerprint(jar));
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", "source scripts/lib.sh && jar_fingerprint \"$1\"", "fp", jar.toString())
+            .redirectErrorStream(true);
+    Process p = pb.start();
+    String shell = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), shell);
+    assertEquals(Engines.fingerprint(jar), shell);
+    Files.write(jar, new byte[1235]);
+    assertNotEquals(shell, Engines.fingerprint(jar), "a rebuilt jar does not match");
   }
 }
