@@ -16,10 +16,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.joda.time.Duration;
 
 /**
  * The only place that names the engines: maps {@code --runner=direct|flink|spark} (or Beam's class names)
@@ -254,19 +252,6 @@ public enum Engines {
       default:
         break;
     }
-  }
-
-  /**
-   * How long a drained streaming job still needs once its sources have reached the end of time, before it
-   * can be stopped: only Spark, whose windows close in the micro-batches after the one that published the
-   * watermark (three batch intervals and two seconds).
-   */
-  Duration drainSettle(PipelineOptions options) {
-    if (this != SPARK) {
-      return Duration.ZERO;
-    }
-    Long interval = options.as(SparkPipelineOptions.class).getBatchIntervalMillis();
-    return Duration.millis(3 * (interval == null ? 1000L : interval) + 2000L);
   }
 
   /** Flink's checkpoint interval for a Kafka source when the user sets none (see {@link #configureKafkaSource}). */

@@ -14,6 +14,9 @@ import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.spark.streaming.StreamingContext;
+import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.joda.time.Duration;
 
 /**
@@ -90,8 +93,7 @@ public final class JobControl {
       Duration stopWhenIdle,
       Progress progress,
       PrintStream out,
-      java.util.function.BooleanSupplier interrupted,
-      Duration sparkSettle) {
+      java.util.function.BooleanSupplier interrupted) {
     long start = System.currentTimeMillis();
     long lastChange = start;
     long lastLine = start;
@@ -107,7 +109,7 @@ public final class JobControl {
         return Ending.INTERRUPTED;
       }
       if (result instanceof SparkPipelineResult && sparkWatermarkAtEnd()) {
-        stopSparkAfterItsInputEnded(result, progress, sparkSettle);
+        stopSparkAfterItsInputEnded(result, progress);
         return Ending.SPARK_INPUT_ENDED;
       }
       long now = System.currentTimeMillis();
@@ -143,12 +145,12 @@ public final class JobControl {
    * has read what its broker holds ({@code streams.io.ReadEnd}); its watermark goes to the end of time, so every window
    * closes and every buffer is decided by its timers. Flink and Direct then finish the job by themselves.
    * Spark's streaming context never ends by itself: once Spark's global watermark of every source has
-   * reached the end of time, {@code settle} (a few micro-batches) lets the last windows fire, then the
+   * reached the end of time, a few micro-batches ({@link #settle}) let the last windows fire, then the
    * context is stopped gracefully. Returns false if that did not happen within {@code timeout} (the caller
    * then cancels).
    */
   static boolean drain(
-      PipelineResult result, Runnable request, Duration timeout, Duration settle, Progress progress) {
+      PipelineResult result, Runnable request, Duration timeout, Progress progress) {
     request.run();
     long deadline = System.currentTimeMillis() + timeout.getMillis();
     if (result instanceof SparkPipelineResult) {
@@ -161,7 +163,7 @@ public final class JobControl {
           return state == PipelineResult.State.DONE;
         }
       }
-      stopSparkAfterItsInputEnded(result, progress, settle);
+      stopSparkAfterItsInputEnded(result, progress);
       return true;
     }
     while (System.currentTimeMillis() < deadline) {
@@ -191,27 +193,80 @@ public final class JobControl {
    * Spark's streaming context never ends by itself: once its input has ended, lets the last windows fire
    * and the sinks write ({@link #settle}), then stops the context gracefully.
    */
-  private static void stopSparkAfterItsInputEnded(PipelineResult result, Progress progress, Duration quiet) {
-    settle(progress, quiet);
+  private static void stopSparkAfterItsInputEnded(PipelineResult result, Progress progress) {
+    settle(progress);
     cancel(result, Duration.standardMinutes(1));
   }
 
+  /** Micro-batches in a row that must change nothing before Spark's context is stopped. */
+  static final int SETTLE_BATCHES = 3;
+
   /**
-   * Spark, input ended: its last windows fire and its file sinks write in the micro-batches that follow the
-   * one that published the end-of-time watermark (each grouping lags a batch). Waits until the job's
-   * counters and outputs have not changed for {@code quiet}, at most five minutes.
+   * Spark, input ended: its last windows fire and its sinks write in the micro-batches that follow the one
+   * that published the end-of-time watermark (a batch generated before that still runs with the watermark
+   * before it). Waits until {@value #SETTLE_BATCHES} micro-batches in a row have completed without changing
+   * the job's counters or outputs, at most five minutes. Counted in completed batches, not in time: a slow
+   * batch is waited for, a fast one is not waited on for a fixed quiet time (it was 3 batch intervals + 2 s
+   * of no change, about 2 s more per run).
    */
-  private static void settle(Progress progress, Duration quiet) {
-    long deadline = System.currentTimeMillis() + 300_000;
-    String last = progress.take().fingerprint();
-    long lastChange = System.currentTimeMillis();
-    while (System.currentTimeMillis() < deadline && System.currentTimeMillis() - lastChange < quiet.getMillis()) {
-      sleep(POLL_MILLIS);
-      String now = progress.take().fingerprint();
-      if (!now.equals(last)) {
-        last = now;
-        lastChange = System.currentTimeMillis();
+  private static void settle(Progress progress) {
+    scala.Option<StreamingContext> active = StreamingContext.getActive();
+    if (active.isEmpty()) {
+      return; // already stopped
+    }
+    CompletedBatches batches = new CompletedBatches();
+    active.get().addStreamingListener(batches);
+    try {
+      long deadline = System.currentTimeMillis() + 300_000;
+      String last = progress.take().fingerprint();
+      long seen = batches.count();
+      int quiet = 0;
+      while (quiet < SETTLE_BATCHES && System.currentTimeMillis() < deadline) {
+        long now = batches.awaitMoreThan(seen, POLL_MILLIS);
+        if (now == seen) {
+          continue;
+        }
+        String fingerprint = progress.take().fingerprint();
+        if (fingerprint.equals(last)) {
+          quiet += (int) Math.min(SETTLE_BATCHES, now - seen);
+        } else {
+          quiet = 0;
+          last = fingerprint;
+        }
+        seen = now;
       }
+    } finally {
+      active.get().removeStreamingListener(batches);
+    }
+  }
+
+  /** Counts the micro-batches Spark reports completed. */
+  private static final class CompletedBatches implements StreamingListener {
+    private long completed;
+
+    @Override
+    public synchronized void onBatchCompleted(StreamingListenerBatchCompleted batch) {
+      completed++;
+      notifyAll();
+    }
+
+    synchronized long count() {
+      return completed;
+    }
+
+    /** The count once it is above {@code seen}, or after {@code millis}. */
+    synchronized long awaitMoreThan(long seen, long millis) {
+      long deadline = System.currentTimeMillis() + millis;
+      long left;
+      while (completed <= seen && (left = deadline - System.currentTimeMillis()) > 0) {
+        try {
+          wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return completed;
     }
   }
 

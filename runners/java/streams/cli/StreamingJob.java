@@ -39,8 +39,7 @@ final class StreamingJob {
                 plan.stopWhenIdle,
                 progress,
                 out,
-                interrupts::requested,
-                plan.engine.drainSettle(plan.options));
+                interrupts::requested);
       } catch (RuntimeException e) {
         watch.throwIfFired(); // the watch's one line, not the cancelled job's error
         throw e;
@@ -57,7 +56,7 @@ final class StreamingJob {
           out.println("draining (" + why + "): the sources finish at what the topics hold, open windows"
               + " and buffers emit their results ...");
           if (JobControl.drain(
-              result, drainRequest(plan), plan.drainTimeout, plan.engine.drainSettle(plan.options), progress)) {
+              result, drainRequest(plan), plan.drainTimeout, progress)) {
             ending = " (drained: " + why + ")";
             state = PipelineResult.State.DONE;
           } else {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,20 @@ class CliTest {
     };
   }
 
-  private static void assertUsageError(String expectedMessage, String... args) throws Exception {
+  /**
+   * A mistake refused before any engine runs, checked in this JVM: {@code Cli.run} throws the usage error
+   * whose message {@code main} prints as {@code error: <message>} with exit code 2 (that printing is checked
+   * in a JVM of its own by {@link #assertUsageErrorInItsOwnJvm}: a JVM per case cost 5-15 s each).
+   */
+  private static void assertUsageError(String expectedMessage, String... args) {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    UsageException e = assertThrows(UsageException.class, () -> Cli.run(List.of(args), quiet), Arrays.toString(args));
+    assertTrue(
+        e.getMessage().startsWith(expectedMessage),
+        "expected a message starting with <" + expectedMessage + ">, was <" + e.getMessage() + ">");
+  }
+
+  private static void assertUsageErrorInItsOwnJvm(String expectedMessage, String... args) throws Exception {
     assertUsageErrorIn(null, List.of(), expectedMessage, args);
   }
 
@@ -68,17 +82,17 @@ class CliTest {
 
   @Test
   void unknownPipeline() throws Exception {
-    assertUsageError("unknown pipeline 'revnue'; allowed: revenue", "revnue");
+    assertUsageErrorInItsOwnJvm("unknown pipeline 'revnue'; allowed: revenue", "revnue");
   }
 
   @Test
   void unknownRunner() throws Exception {
-    assertUsageError("--runner=storm is not a runner; allowed: direct, flink, spark", "revenue", "--runner=storm");
+    assertUsageErrorInItsOwnJvm("--runner=storm is not a runner; allowed: direct, flink, spark", "revenue", "--runner=storm");
   }
 
   @Test
   void unknownOption() throws Exception {
-    assertUsageError("unknown option --windw", "revenue", "--runner=direct", "--windw=PT1H");
+    assertUsageErrorInItsOwnJvm("unknown option --windw", "revenue", "--runner=direct", "--windw=PT1H");
   }
 
   @Test
@@ -133,13 +147,13 @@ class CliTest {
       assertEquals(
           0,
           Cli.run(
-              List.of("revenue", "--runner=direct", "--input=" + input, "--output=" + out, "--window=PT5M"),
+              List.of("revenue", "--runner=flink", "--input=" + input, "--output=" + out, "--window=PT5M"),
               ps));
     }
     List<String> expected = RevenueModel.expected(Files.readAllLines(small), 5 * 60_000L);
     expected.sort(null);
     assertEquals(expected, OutputFiles.jsonLines(out));
-    assertThat(console.toString(StandardCharsets.UTF_8), containsString("revenue on direct: DONE, 200 events in"));
+    assertThat(console.toString(StandardCharsets.UTF_8), containsString("revenue on flink: DONE, 200 events in"));
     assertTrue(Files.isRegularFile(out.resolve(OutputDirs.MARKER)), "the folder is marked as the project's");
   }
 
