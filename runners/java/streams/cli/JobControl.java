@@ -15,6 +15,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.spark.streaming.StreamingContext;
+import org.apache.spark.streaming.StreamingContextState;
 import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.joda.time.Duration;
@@ -205,7 +206,7 @@ public final class JobControl {
    * Spark, input ended: its last windows fire and its sinks write in the micro-batches that follow the one
    * that published the end-of-time watermark (a batch generated before that still runs with the watermark
    * before it). Waits until {@value #SETTLE_BATCHES} micro-batches in a row have completed without changing
-   * the job's counters or outputs, at most five minutes. Counted in completed batches, not in time: a slow
+   * the job's counters or outputs, at most five minutes, and not once the context has stopped (a failure). Counted in completed batches, not in time: a slow
    * batch is waited for, a fast one is not waited on for a fixed quiet time (it was 3 batch intervals + 2 s
    * of no change, about 2 s more per run).
    */
@@ -221,7 +222,9 @@ public final class JobControl {
       String last = progress.take().fingerprint();
       long seen = batches.count();
       int quiet = 0;
-      while (quiet < SETTLE_BATCHES && System.currentTimeMillis() < deadline) {
+      while (quiet < SETTLE_BATCHES
+          && System.currentTimeMillis() < deadline
+          && active.get().getState() == StreamingContextState.ACTIVE) { // a failed job stops its context
         long now = batches.awaitMoreThan(seen, POLL_MILLIS);
         if (now == seen) {
           continue;
