@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkRunnerResult;
 import org.apache.beam.sdk.PipelineResult;
@@ -47,6 +48,21 @@ final class FlinkJobs {
   /** The job behind a client (as {@link MetricsEndpoint}'s job listener gets it, for batch jobs too). */
   static FlinkJobs ofClient(JobClient client) {
     return new FlinkJobs(client);
+  }
+
+  /** {@link #endState()} once the job has ended or {@code millis} have passed, whichever comes first. */
+  PipelineResult.State awaitEnd(long millis) {
+    try {
+      end.get(millis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+      // ended badly: endState() tells how
+    }
+    return endState();
   }
 
   /** The end state once the job has ended, else null. */

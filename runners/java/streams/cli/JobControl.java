@@ -293,12 +293,9 @@ public final class JobControl {
     FlinkJobs flink = FLINK_JOBS.get(result);
     if (flink != null) {
       // The per-job mini-cluster is gone once the job ends: its execution result tells how it ended.
-      PipelineResult.State end = flink.endState();
-      if (end == null) {
-        sleep(POLL_MILLIS);
-        return PipelineResult.State.RUNNING;
-      }
-      return end;
+      // Waits on the job's end rather than sleeping: the command sees a finished job at once.
+      PipelineResult.State end = flink.awaitEnd(POLL_MILLIS);
+      return end == null ? PipelineResult.State.RUNNING : end;
     }
     PipelineResult.State state = result.getState();
     if (state == null || !state.isTerminal()) {
