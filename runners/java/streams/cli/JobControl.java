@@ -206,9 +206,9 @@ public final class JobControl {
    * Spark, input ended: its last windows fire and its sinks write in the micro-batches that follow the one
    * that published the end-of-time watermark (a batch generated before that still runs with the watermark
    * before it). Waits until {@value #SETTLE_BATCHES} micro-batches in a row have completed without changing
-   * the job's counters or outputs, at most five minutes, and not once the context has stopped (a failure). Counted in completed batches, not in time: a slow
-   * batch is waited for, a fast one is not waited on for a fixed quiet time (it was 3 batch intervals + 2 s
-   * of no change, about 2 s more per run).
+   * the job's counters or outputs, at most five minutes, and not once the context has stopped (a failure).
+   * Counted in completed batches, not in time: a slow batch is waited for, a fast one is not waited on for a
+   * fixed quiet time (it was 3 batch intervals + 2 s of no change, about 2 s more per run).
    */
   private static void settle(Progress progress) {
     scala.Option<StreamingContext> active = StreamingContext.getActive();
@@ -270,14 +270,6 @@ public final class JobControl {
         }
       }
       return completed;
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -87,7 +87,8 @@ class CliTest {
 
   @Test
   void unknownRunner() throws Exception {
-    assertUsageErrorInItsOwnJvm("--runner=storm is not a runner; allowed: direct, flink, spark", "revenue", "--runner=storm");
+    assertUsageErrorInItsOwnJvm(
+        "--runner=storm is not a runner; allowed: direct, flink, spark", "revenue", "--runner=storm");
   }
 
   @Test
