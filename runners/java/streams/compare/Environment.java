@@ -138,7 +138,10 @@ final class Environment {
                 new Setting(
                     name,
                     "maxBundleTimeMills",
-                    o.getMaxBundleTimeMills() + " (batch) / " + streaming.getMaxBundleTimeMills() + " (streaming)",
+                    o.getMaxBundleTimeMills()
+                        + " (batch) / "
+                        + Engines.STREAMING_FLINK_MAX_BUNDLE_MILLIS
+                        + " (streaming, the command line's default)",
                     "ms before a bundle is closed"));
             s.add(new Setting(name, "objectReuse", o.getObjectReuse(), "false: elements are copied between operators"));
             s.add(new Setting(name, "executionModeForBatch", o.getExecutionModeForBatch(), "batch data exchange"));
