@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import streams.pipelines.RevenuePipeline;
@@ -50,5 +52,17 @@ class FlagsTest {
     assertTrue(Flags.rawFlag(args, "verbose"));
     assertFalse(Flags.rawFlag(args, "exactlyOnce"));
     assertFalse(Flags.rawFlag(args, "streaming"));
+  }
+
+  @Test
+  void streamingFlinkBundlesEndEvery100MsUnlessTheUserSaysOtherwise() {
+    FlinkPipelineOptions defaults =
+        PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    Engines.FLINK.configureStreaming(defaults, List.of());
+    assertEquals(100L, (long) defaults.getMaxBundleTimeMills());
+    FlinkPipelineOptions given =
+        PipelineOptionsFactory.fromArgs("--maxBundleTimeMills=1000").as(FlinkPipelineOptions.class);
+    Engines.FLINK.configureStreaming(given, List.of("--maxBundleTimeMills=1000"));
+    assertEquals(1000L, (long) given.getMaxBundleTimeMills());
   }
 }
