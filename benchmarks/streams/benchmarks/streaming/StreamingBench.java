@@ -38,6 +38,7 @@ import streams.generate.EventGenerator;
 import streams.model.EventParser;
 import streams.model.Json;
 import streams.model.Order;
+import streams.model.Transaction;
 import streams.pipelines.PipelineDescriptor;
 import streams.pipelines.Pipelines;
 import streams.reference.CompletedModel;
@@ -54,9 +55,13 @@ import streams.reference.RevenueModel;
  *       job's bounded source) and ends by itself. Its processing span is the time between the first and the
  *       last append of its results on the output topic, both broker append times ({@code LogAppendTime}): no
  *       feeder competes with the job, no client clock and no start-up is counted. Throughput = N / span.
- *   <li><b>Latency</b> ({@code completed}): a fresh topic fed at a fixed rate while the job runs (unbounded
- *       read); per order, its result's append time minus the order's append time; p50/p95/p99 over the
- *       orders appended after the first {@code --latencySkip} of the feed (the job's warm-up).
+ *   <li><b>Latency</b> ({@code --latencyPipelines}: {@code completed}, a stateless filter, and {@code fraud},
+ *       whose alerts wait for the watermark): a fresh topic fed at a fixed rate, the partitions in turn,
+ *       while the job runs (unbounded read); per result, its append time minus the append time of the event
+ *       it answers (the order; the alert's transaction); p50/p95/p99 over the events appended after the
+ *       first {@code --latencySkip} of the feed (the job's warm-up). For {@code fraud}, one cancelled order
+ *       per partition an hour of event time after the feed follows it, so that the watermark passes the last
+ *       transactions too (else they would wait for the job's end) and the whole model is written.
  *   <li><b>Small job</b>: wall time of the whole process (launch to exit, start-up included) over a topic of
  *       {@code --smallEvents} events.
  * </ul>
@@ -117,6 +122,10 @@ public final class StreamingBench implements Callable<Integer> {
 
   @Option(names = "--latencySkip", defaultValue = "0.5", description = "Fraction of the feed not measured (warm-up).")
   double latencySkip;
+
+  @Option(names = "--latencyPipelines", split = ",", defaultValue = "completed,fraud",
+      description = "Pipelines of the latency runs: completed, fraud (default ${DEFAULT-VALUE}).")
+  List<String> latencyPipelines;
 
   @Option(names = "--smallEvents", defaultValue = "1000", description = "Events of the small job (0: none).")
   long smallEvents;
@@ -200,9 +209,10 @@ public final class StreamingBench implements Callable<Integer> {
       }
     }
     if (events < 1 || rounds < 1 || partitions < 1 || latencyRate < 0 || latencySeconds < 1 || smallEvents < 0
-        || latencySkip < 0 || latencySkip >= 1) {
+        || latencySkip < 0 || latencySkip >= 1
+        || !List.of("completed", "fraud").containsAll(latencyPipelines)) {
       return usage("--events, --rounds, --partitions, --latencySeconds must be at least 1, --latencyRate and"
-          + " --smallEvents not negative, --latencySkip in [0, 1)");
+          + " --smallEvents not negative, --latencySkip in [0, 1), --latencyPipelines among completed, fraud");
     }
     try {
       timeoutDuration = Duration.parse(timeout);
@@ -288,13 +298,18 @@ public final class StreamingBench implements Callable<Integer> {
     if (latencyRate > 0) {
       int latencyEvents = (int) Math.min(Integer.MAX_VALUE, Math.round(latencyRate * latencySeconds));
       List<String> feed = generate(latencyEvents, seed + 1);
-      for (int round = 1; round <= rounds; round++) {
-        for (String e : ordered(round)) {
-          Run r = latencyRun(e, round, feed);
-          runs.add(r);
-          say.printf(Locale.ROOT, "[latency %d/%d] completed %-12s at %.0f events/s: p50 %s ms, p95 %s ms, p99 %s ms (%s orders)%s%n",
-              round, rounds, e, latencyRate, fmt(r.p50Millis, "%.0f"), fmt(r.p95Millis, "%.0f"), fmt(r.p99Millis, "%.0f"),
-              r.latencySamples, ok(r));
+      for (String p : latencyPipelines) {
+        for (int round = 1; round <= rounds; round++) {
+          for (String e : ordered(round)) {
+            if (notRunOn(p, e).isPresent()) {
+              continue;
+            }
+            Run r = latencyRun(p, e, round, feed);
+            runs.add(r);
+            say.printf(Locale.ROOT, "[latency %d/%d] %-9s %-12s at %.0f events/s: p50 %s ms, p95 %s ms, p99 %s ms (%s results)%s%n",
+                round, rounds, p, e, latencyRate, fmt(r.p50Millis, "%.0f"), fmt(r.p95Millis, "%.0f"), fmt(r.p99Millis, "%.0f"),
+                r.latencySamples, ok(r));
+          }
         }
       }
     }
@@ -564,27 +579,31 @@ public final class StreamingBench implements Callable<Integer> {
   }
 
   /**
-   * completed at a fixed rate: the job starts on a fresh, empty topic (unbounded read), the feed starts once
-   * the job has had its start-up time, results are read back with both topics' append times.
+   * One pipeline at a fixed rate: the job starts on a fresh, empty topic (unbounded read), the feed starts
+   * once the job has had its start-up time, results are read back with both topics' append times.
    */
-  private Run latencyRun(String engine, int round, List<String> feed) throws Exception {
-    String tag = "latency-completed-" + engine + "-r" + round + "-" + System.currentTimeMillis();
+  private Run latencyRun(String pipeline, String engine, int round, List<String> events) throws Exception {
+    String tag = "latency-" + pipeline + "-" + engine + "-r" + round + "-" + System.currentTimeMillis();
+    List<String> feed = new ArrayList<>(events);
+    if (pipeline.equals("fraud")) {
+      feed.addAll(closingEvents(events, partitions));
+    }
     String inTopic = "in-" + tag;
     String outTopic = "out-" + tag;
     KafkaReplay.createTopics(bootstrapServers, partitions, List.of(inTopic, outTopic));
     Run r = new Run();
     r.kind = "latency";
-    r.pipeline = "completed";
+    r.pipeline = pipeline;
     r.engine = engine;
     r.round = round;
-    r.command = command("completed", engine, inTopic, outTopic, "bench-" + tag, false);
+    r.command = command(pipeline, engine, inTopic, outTopic, "bench-" + tag, false);
     Path log = dir.resolve("logs").resolve(tag + ".log");
     r.log = log.toString();
     long t = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(r.command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(childEnv());
     Process p = pb.start();
-    List<String> expected = model("completed", feed, 1);
+    List<String> expected = model(pipeline, feed, 1);
     // Start-up: the job has read nothing yet; what is appended meanwhile waits (measured only after the skip).
     Thread.sleep(20_000);
     new KafkaReplay(bootstrapServers, inTopic).replay(feed, feed.size(), latencyRate, say);
@@ -610,7 +629,9 @@ public final class StreamingBench implements Callable<Integer> {
     List<Topics.Rec> in = Topics.readAll(bootstrapServers, inTopic);
     List<Topics.Rec> results = Topics.readAll(bootstrapServers, outTopic);
     r.results = results.size();
-    Map<String, Long> orderAppend = new HashMap<>();
+    // The event each result answers: an order (completed), a transaction (fraud's alert).
+    String idField = pipeline.equals("fraud") ? "tx_id" : "order_id";
+    Map<String, Long> eventAppend = new HashMap<>();
     long firstAppend = Long.MAX_VALUE;
     long lastAppend = Long.MIN_VALUE;
     for (Topics.Rec rec : in) {
@@ -621,17 +642,22 @@ public final class StreamingBench implements Callable<Integer> {
     for (Topics.Rec rec : in) {
       try {
         Object e = EventParser.parse(rec.value);
-        if (e instanceof Order && rec.appendMillis >= measuredFrom) {
-          orderAppend.put(((Order) e).orderId(), rec.appendMillis);
+        if (rec.appendMillis < measuredFrom) {
+          continue;
+        }
+        if (e instanceof Order o && pipeline.equals("completed")) {
+          eventAppend.put(o.orderId(), rec.appendMillis);
+        } else if (e instanceof Transaction tx && pipeline.equals("fraud")) {
+          eventAppend.put(tx.txId(), rec.appendMillis);
         }
       } catch (EventParser.BadEventException ignored) {
-        // not an order
+        // a malformed line answers nothing
       }
     }
     List<Double> lat = new ArrayList<>();
     for (Topics.Rec rec : results) {
       try {
-        Long a = orderAppend.get(Json.MAPPER.readTree(rec.value).path("order_id").asText());
+        Long a = eventAppend.get(Json.MAPPER.readTree(rec.value).path(idField).asText());
         if (a != null) {
           lat.add((double) (rec.appendMillis - a));
         }
@@ -646,11 +672,34 @@ public final class StreamingBench implements Callable<Integer> {
       r.p95Millis = percentile(lat, 95);
       r.p99Millis = percentile(lat, 99);
     }
-    check(r, "completed", results, expected);
+    check(r, pipeline, results, expected);
     if (Boolean.TRUE.equals(r.outputEqualsModel)) {
       deleteTopics(inTopic, outTopic);
     }
     return r;
+  }
+
+  /**
+   * One cancelled order per partition, an hour of event time after the last event: every partition's
+   * watermark passes every burst of the feed, so all alerts are written without ending the job. They give
+   * no result of their own (fraud reads transactions), so the model of the feed with them is the feed's.
+   */
+  static List<String> closingEvents(List<String> lines, int partitions) {
+    long last = Long.MIN_VALUE;
+    for (String l : lines) {
+      try {
+        last = Math.max(last, EventParser.eventTimeMillis(EventParser.parse(l)));
+      } catch (EventParser.BadEventException ignored) {
+        // moves no watermark
+      }
+    }
+    String at = java.time.Instant.ofEpochMilli(last + 3_600_000L).toString();
+    List<String> closing = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      closing.add("{\"type\":\"order\",\"order_id\":\"o-closing-" + p + "\",\"user_id\":\"u-closing\",\"amount\":1.00,"
+          + "\"status\":\"CANCELLED\",\"created_at\":\"" + at + "\"}");
+    }
+    return closing;
   }
 
   /** Nearest-rank percentile of sorted values. */
@@ -787,13 +836,16 @@ public final class StreamingBench implements Callable<Integer> {
         }
       }
     }
-    if (runs.stream().anyMatch(r -> r.kind.equals("latency"))) {
-      s.append(String.format(Locale.ROOT, "%nLatency of completed at %.0f events/s for %d s (result append − order append, orders"
-          + " appended after the first %.0f%% of the feed), median over the rounds of each percentile:%n%n",
-          latencyRate, latencySeconds, latencySkip * 100));
-      s.append("| engine | output = model | p50 (ms) | p95 (ms) | p99 (ms) | orders measured |\n| --- | --- | --- | --- | --- | --- |\n");
+    for (String lp : latencyPipelines) {
+      if (runs.stream().noneMatch(r -> r.kind.equals("latency") && r.pipeline.equals(lp))) {
+        continue;
+      }
+      s.append(String.format(Locale.ROOT, "%nLatency of %s at %.0f events/s for %d s (result append − append of the %s it"
+          + " answers, events appended after the first %.0f%% of the feed), median over the rounds of each percentile:%n%n",
+          lp, latencyRate, latencySeconds, lp.equals("fraud") ? "transaction" : "order", latencySkip * 100));
+      s.append("| engine | output = model | p50 (ms) | p95 (ms) | p99 (ms) | results measured |\n| --- | --- | --- | --- | --- | --- |\n");
       for (String e : engines) {
-        List<Run> rs = of(runs, "latency", "completed", e);
+        List<Run> rs = of(runs, "latency", lp, e);
         if (rs.isEmpty()) {
           continue;
         }
@@ -804,9 +856,9 @@ public final class StreamingBench implements Callable<Integer> {
       }
       s.append("\n");
       for (String e : List.of("beam-flink", "beam-spark")) {
-        if (engines.contains(e) && engines.contains("native-flink")) {
-          s.append(String.format(Locale.ROOT, "- p99 %s / native-flink = %s× (goal for Flink ≤ 1.5)%n", e,
-              ratio(runs, "latency", "completed", e, "native-flink", r -> r.p99Millis)));
+        if (engines.contains(e) && engines.contains("native-flink") && notRunOn(lp, e).isEmpty()) {
+          s.append(String.format(Locale.ROOT, "- %s: p99 %s / native-flink = %s× (goal for Flink ≤ 1.5)%n", lp, e,
+              ratio(runs, "latency", lp, e, "native-flink", r -> r.p99Millis)));
         }
       }
     }

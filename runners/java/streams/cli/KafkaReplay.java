@@ -23,8 +23,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Appends lines (generated events, in arrival order) to a Kafka topic at a steady rate, with a progress
- * line every {@code progressEvery} events. Messages have no key (the producer spreads them over the
- * partitions); values are the UTF-8 lines. Every send is acknowledged by the broker ({@code acks=all})
+ * line every {@code progressEvery} events. Messages have no key and go to the partitions in turn (the
+ * i-th line to partition {@code i % partitions}): each partition receives an in-order share of the lines,
+ * as a keyed producer of a real feed spreads its events. (Left to itself, the producer would fill one
+ * partition for a whole batch before the next; at a steady rate the other partitions would then be quiet
+ * for seconds, and their watermarks, which an event-time result waits for, with them.) Values are the
+ * UTF-8 lines. Every send is acknowledged by the broker ({@code acks=all})
  * before {@link #replay} returns.
  */
 public final class KafkaReplay {
@@ -102,7 +106,7 @@ public final class KafkaReplay {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       // The topic's metadata first: else the first event waits for it and the next ones, already due, follow
       // in a burst (the appended rate would exceed the stated one).
-      producer.partitionsFor(topic);
+      int partitions = producer.partitionsFor(topic).size();
       start = System.nanoTime();
       nextProgress = start + TimeUnit.SECONDS.toNanos(5);
       for (String line : lines) {
@@ -117,7 +121,7 @@ public final class KafkaReplay {
           }
         }
         producer.send(
-            new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8)),
+            new ProducerRecord<>(topic, (int) (sent % partitions), null, line.getBytes(StandardCharsets.UTF_8)),
             (metadata, e) -> {
               if (e != null) {
                 failure.compareAndSet(null, e);

@@ -134,6 +134,28 @@ class StreamingBenchTest {
     assertTrue(missing.mismatch.contains("1 model lines missing"), missing.mismatch);
   }
 
+  @Test
+  void closingEventsComeAnHourAfterTheFeedOnEveryPartitionAndChangeNoAlert() throws Exception {
+    List<String> lines = generated(5_000, 3);
+    List<String> closing = StreamingBench.closingEvents(lines, 4);
+    assertEquals(4, closing.size());
+    long last = 0;
+    for (String l : lines) {
+      try {
+        last = Math.max(last, EventParser.eventTimeMillis(EventParser.parse(l)));
+      } catch (EventParser.BadEventException ignored) {
+        // malformed line
+      }
+    }
+    for (String c : closing) {
+      assertEquals(last + 3_600_000L, EventParser.eventTimeMillis(EventParser.parse(c)), c);
+    }
+    List<String> withClosing = new ArrayList<>(lines);
+    withClosing.addAll(closing);
+    assertEquals(StreamingBench.model("fraud", lines, 60_000), StreamingBench.model("fraud", withClosing, 60_000));
+    assertEquals(StreamingBench.model("completed", lines, 1), StreamingBench.model("completed", withClosing, 1));
+  }
+
   /**
    * The native job's keyed function, with a watermark after every transaction (the bound of the Kafka job,
    * 5 s, per the generator's arrival order), so that transactions are decided and bursts expire along the
