@@ -59,9 +59,10 @@ import streams.reference.RevenueModel;
  *       whose alerts wait for the watermark): a fresh topic fed at a fixed rate, the partitions in turn,
  *       while the job runs (unbounded read); per result, its append time minus the append time of the event
  *       it answers (the order; the alert's transaction); p50/p95/p99 over the events appended after the
- *       first {@code --latencySkip} of the feed (the job's warm-up). For {@code fraud}, one cancelled order
- *       per partition an hour of event time after the feed follows it, so that the watermark passes the last
- *       transactions too (else they would wait for the job's end) and the whole model is written.
+ *       first {@code --latencySkip} of the feed (the job's warm-up). For {@code fraud}, one transaction of a
+ *       new account per partition an hour of event time after the feed follows it, so that the watermark
+ *       passes the last transactions too (else they would wait for the job's end) and the whole model is
+ *       written.
  *   <li><b>Small job</b>: wall time of the whole process (launch to exit, start-up included) over a topic of
  *       {@code --smallEvents} events.
  * </ul>
@@ -680,9 +681,10 @@ public final class StreamingBench implements Callable<Integer> {
   }
 
   /**
-   * One cancelled order per partition, an hour of event time after the last event: every partition's
-   * watermark passes every burst of the feed, so all alerts are written without ending the job. They give
-   * no result of their own (fraud reads transactions), so the model of the feed with them is the feed's.
+   * One transaction per partition, an hour of event time after the last event, each of an account of its
+   * own: every partition's watermark passes every burst of the feed (the native job's watermark follows
+   * transactions only), so all alerts are written without ending the job. A lone transaction is no burst:
+   * the model of the feed with them is the feed's.
    */
   static List<String> closingEvents(List<String> lines, int partitions) {
     long last = Long.MIN_VALUE;
@@ -696,8 +698,8 @@ public final class StreamingBench implements Callable<Integer> {
     String at = java.time.Instant.ofEpochMilli(last + 3_600_000L).toString();
     List<String> closing = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      closing.add("{\"type\":\"order\",\"order_id\":\"o-closing-" + p + "\",\"user_id\":\"u-closing\",\"amount\":1.00,"
-          + "\"status\":\"CANCELLED\",\"created_at\":\"" + at + "\"}");
+      closing.add("{\"type\":\"transaction\",\"tx_id\":\"t-closing-" + p + "\",\"account_id\":\"a-closing-" + p
+          + "\",\"amount\":1.00,\"created_at\":\"" + at + "\"}");
     }
     return closing;
   }
