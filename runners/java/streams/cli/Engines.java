@@ -239,10 +239,12 @@ public enum Engines {
    * and every event-time result (windows, fraud alerts, joins) waits for it, in bursts. Ending bundles by
    * time more often gives that timer more chances: {@code fraud} at 150 events/s over 4 partitions, 10 s
    * checkpoints, delay from a transaction to its alert p50 3.6 s / p95 8.1 s with the runner's default, 0.9
-   * s / 1.5 s with {@value} ms (README, {@code WatermarkProgressTest}). The cost: about 15-25% more CPU per
-   * event on {@code completed}'s backlog (docs/bench-streaming.md).
+   * s / 1.5 s with 100 ms, 0.6 s / 0.7 s with {@value} ms; in {@code scripts/bench --mode=streaming} (200
+   * events/s, 5 s checkpoints) the p99 of Beam ÷ native Flink was 2.7× with 1000 ms, 2.4× with 100 ms, 1.13×
+   * with {@value} ms (README, docs/bench-streaming.md, {@code WatermarkProgressTest}). The cost: about
+   * 15-25% more CPU per event on {@code completed}'s backlog, the same with 20 and 100 ms within the noise.
    */
-  public static final long STREAMING_FLINK_MAX_BUNDLE_MILLIS = 100;
+  public static final long STREAMING_FLINK_MAX_BUNDLE_MILLIS = 20;
 
   /**
    * Streaming: every engine starts the job so that {@code run()} returns while it runs, unless the user

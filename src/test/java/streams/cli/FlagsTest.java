@@ -55,11 +55,11 @@ class FlagsTest {
   }
 
   @Test
-  void streamingFlinkBundlesEndEvery100MsUnlessTheUserSaysOtherwise() {
+  void streamingFlinkBundlesEndEvery20MsUnlessTheUserSaysOtherwise() {
     FlinkPipelineOptions defaults =
         PipelineOptionsFactory.as(FlinkPipelineOptions.class);
     Engines.FLINK.configureStreaming(defaults, List.of());
-    assertEquals(100L, (long) defaults.getMaxBundleTimeMills());
+    assertEquals(20L, (long) defaults.getMaxBundleTimeMills());
     FlinkPipelineOptions given =
         PipelineOptionsFactory.fromArgs("--maxBundleTimeMills=1000").as(FlinkPipelineOptions.class);
     Engines.FLINK.configureStreaming(given, List.of("--maxBundleTimeMills=1000"));
