@@ -243,6 +243,8 @@ public enum Engines {
    * events/s, 5 s checkpoints) the p99 of Beam ÷ native Flink was 2.7× with 1000 ms, 2.4× with 100 ms, 1.13×
    * with {@value} ms (README, docs/bench-streaming.md, {@code WatermarkProgressTest}). The cost: about
    * 15-25% more CPU per event on {@code completed}'s backlog, the same with 20 and 100 ms within the noise.
+   * The Kafka source's watermark interval follows unless {@code --autoWatermarkInterval} is given: a fifth of
+   * this, at least 10 ms (200 ms with the runner's default).
    */
   public static final long STREAMING_FLINK_MAX_BUNDLE_MILLIS = 20;
 
