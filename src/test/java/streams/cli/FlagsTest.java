@@ -56,8 +56,7 @@ class FlagsTest {
 
   @Test
   void streamingFlinkBundlesEndEvery20MsUnlessTheUserSaysOtherwise() {
-    FlinkPipelineOptions defaults =
-        PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    FlinkPipelineOptions defaults = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
     Engines.FLINK.configureStreaming(defaults, List.of());
     assertEquals(20L, (long) defaults.getMaxBundleTimeMills());
     FlinkPipelineOptions given =
