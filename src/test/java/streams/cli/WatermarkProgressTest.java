@@ -42,7 +42,8 @@ import streams.reference.FraudModel;
  * topics stamp {@code LogAppendTime}); only transactions appended once the job was writing (after the
  * first alert) and at least 3 s before the feed ended count: the start-up of the job is not in it, nor the
  * last transactions, which no later event passes and which are decided when the job drains. The bound is
- * loose: with the default, p90 1.0-1.3 s measured; with {@code --maxBundleTimeMills=1000}, p90 4.8-6.2 s (it fails).
+ * loose: with the default, p90 1.0-1.3 s measured; with {@code --maxBundleTimeMills=1000}, p90 4.8-6.2 s
+ * (it fails).
  */
 class WatermarkProgressTest {
   @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
@@ -88,7 +89,8 @@ class WatermarkProgressTest {
 
     // The project's feeder: the partitions in turn, at a steady rate, each send acknowledged.
     new KafkaReplay(BROKER.bootstrapServers(), "wm-in")
-        .replay(lines, lines.size(), PER_SECOND, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        .replay(lines, lines.size(), PER_SECOND,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     int code = run.get(5, TimeUnit.MINUTES);
     String summary = console.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, summary);
@@ -123,7 +125,8 @@ class WatermarkProgressTest {
       }
     }
     Collections.sort(delays);
-    assertTrue(delays.size() >= 50, "alerts of transactions fed after the first alert: " + delays.size() + "\n" + summary);
+    assertTrue(
+        delays.size() >= 50, "alerts of transactions fed after the first alert: " + delays.size() + "\n" + summary);
     long p50 = delays.get(delays.size() / 2);
     long p90 = delays.get(delays.size() * 9 / 10);
     long max = delays.get(delays.size() - 1);
