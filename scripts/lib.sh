@@ -114,6 +114,48 @@ jar_add_opens() {
     END { if (key == "Add-Opens") print val }' | tr ' ' '\n' | grep -v '^$' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/' | tr '\n' ' '
 }
 
+# The resident client of a Flink cluster that scripts/cluster started on this machine (streams.cli.ClientDaemon,
+# listening on the cluster's REST port + 2): a batch run on that cluster (--runner=flink, the default, and
+# --flinkMaster=127.0.0.1:P or localhost:P) is sent to it instead of starting a new JVM, when the cluster's
+# client runs from this working directory and this jar and is not busy; streaming runs, --verbose, --help,
+# JAVA_OPTS and PORTABLE_STREAMS_CLIENT=off start their own JVM. The client runs the command exactly as
+# the new JVM would and sends its lines back; this function then exits with the command's code. It returns
+# (1) when the command is not for the client or the client does not take it: the caller goes on as usual.
+run_on_cluster_client() {
+  [[ "${PORTABLE_STREAMS_CLIENT:-on}" != off && -z "${JAVA_OPTS:-}" && $# -gt 0 ]] || return 1
+  case "$1" in generate | query | compare | jobs | stop | -*) return 1 ;; esac
+  local a master=""
+  for a in "${@:2}"; do
+    case "$a" in
+      --runner=*) [[ "${a#--runner=}" =~ ^[Ff]link(Runner)?$ ]] || return 1 ;;
+      --flinkMaster=*) master="${a#--flinkMaster=}" ;;
+      --verbose | --verbose=* | --source=kafka | --streaming | --streaming=true | --help | -h) return 1 ;;
+      *$'\n'*) return 1 ;;
+    esac
+  done
+  [[ "$master" =~ ^(127\.0\.0\.1|localhost):([0-9]+)$ ]] || return 1
+  local port=$(( BASH_REMATCH[2] + 2 )) line rc=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  { printf '%s\n%s\n%s\n' "$PWD" "$(jar_fingerprint "$JAR")" "$#"; printf '%s\n' "$@"; } >&3 2>/dev/null
+  if ! IFS= read -r line <&3 || [[ "$line" != a ]]; then
+    exec 3<&-
+    return 1
+  fi
+  while IFS= read -r line <&3; do
+    case "$line" in
+      "o "*) printf '%s\n' "${line:2}" ;;
+      "e "*) printf '%s\n' "${line:2}" >&2 ;;
+      "x "*) rc="${line:2}" ;;
+    esac
+  done
+  exec 3<&-
+  if [[ ! "$rc" =~ ^[0-9]+$ ]]; then
+    echo "error: the cluster's client (127.0.0.1:$port) went away during the run; scripts/cluster flink status" >&2
+    exit 1
+  fi
+  exit "$rc"
+}
+
 # Class-data sharing (CDS) for the launcher jar, one archive per runner: a run lists the classes it loads
 # (-XX:DumpLoadedClassList), then a separate JVM dumps them into target/cds/<runner>.jsa (-Xshare:dump, static
 # AppCDS); later runs map that archive instead of loading, parsing and verifying the classes again

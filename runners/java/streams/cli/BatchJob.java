@@ -26,7 +26,12 @@ final class BatchJob {
       try (SparkStartWatch watch = SparkStartWatch.of(plan, result)) {
         try {
           metrics.watch(result);
-          result.waitUntilFinish();
+          FlinkJobs flink = JobControl.track(result);
+          if (flink == null) {
+            result.waitUntilFinish();
+          } else {
+            awaitEnd(flink);
+          }
         } catch (RuntimeException e) {
           watch.throwIfFired(); // the watch's one line, not the cancelled job's error
           throw e;
@@ -35,6 +40,21 @@ final class BatchJob {
       }
     }
     return new JobOutcome(result, JobOutcome.finalState(result), "", JobCounters.of(result));
+  }
+
+  /**
+   * Waits for a detached Flink job (a batch job on a cluster, {@link Engines#forCluster}); a failed one
+   * throws its cause, as an attached job's run would.
+   */
+  private static void awaitEnd(FlinkJobs flink) {
+    PipelineResult.State state;
+    do {
+      state = flink.awaitEnd(1_000);
+    } while (state == null);
+    if (state == PipelineResult.State.FAILED) {
+      Throwable cause = flink.failure();
+      throw new IllegalStateException(cause == null ? "the job failed" : JobCounters.rootCause(cause), cause);
+    }
   }
 
   /** Prints the progress line on its own thread until closed. */

@@ -30,12 +30,24 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] args) {
-    List<String> list = Arrays.asList(args);
+    int code = execute(Arrays.asList(args), System.out);
+    haltAfter(java.time.Duration.ofSeconds(30), code);
+    // Engines leave non-daemon threads behind after the job ends: exit explicitly.
+    System.exit(code);
+  }
+
+  /**
+   * Runs one command line as {@code scripts/run} does and returns its exit code: its own lines to {@code
+   * out}, its messages to stderr (as it is when called: {@link EngineLog} sends what the engines print there
+   * to the run's log file), the engines' log lines to that file. {@link ClientDaemon} calls it for each
+   * command it is sent.
+   */
+  static int execute(List<String> list, PrintStream out) {
     EngineLog log = engineLogOf(list);
     PrintStream err = EngineLog.consoleErr();
     int code;
     try {
-      code = run(list, System.out, log == null ? null : log.file());
+      code = run(list, out, log == null ? null : log.file());
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       err.println("Run scripts/run --help for pipelines and options.");
@@ -55,10 +67,8 @@ public final class Cli {
       }
       code = 1;
     }
-    System.out.flush();
-    haltAfter(java.time.Duration.ofSeconds(30), code);
-    // Engines leave non-daemon threads behind after the job ends: exit explicitly.
-    System.exit(code);
+    out.flush();
+    return code;
   }
 
   /**

@@ -44,6 +44,9 @@ final class EngineLog {
   private static final String APPENDER = "engine-log";
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
+  /** The root logger's appenders that {@link #start} took away, given back by {@link #endRun}. */
+  private static final List<Appender> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** The console's stderr once the engines' stderr goes to the log (null: not redirected). */
   private static volatile PrintStream consoleErr;
 
@@ -126,8 +129,9 @@ final class EngineLog {
     config.addAppender(appender);
     LoggerConfig root = config.getRootLogger();
     if (!verbose) {
-      for (String name : List.copyOf(root.getAppenders().keySet())) {
-        root.removeAppender(name);
+      for (Appender a : List.copyOf(root.getAppenders().values())) {
+        root.removeAppender(a.getName());
+        removed.add(a);
       }
     }
     root.addAppender(appender, null, null);
@@ -143,6 +147,33 @@ final class EngineLog {
       System.setErr(new PrintStream(new LoggingStream(stderrLog), true, StandardCharsets.UTF_8));
     }
     return new EngineLog(file, stderr);
+  }
+
+  /**
+   * Undoes {@link #start} once a run is over, for a process that runs command lines one after another
+   * ({@link ClientDaemon}): the run's file appender is removed and closed, {@code stderr} is set back to
+   * {@code err} (engine lines between runs go there, and to the logging configuration's own appenders).
+   */
+  static void endRun(PrintStream err) {
+    if (LogManager.getContext(false) instanceof LoggerContext) {
+      LoggerContext context = (LoggerContext) LogManager.getContext(false);
+      Configuration config = context.getConfiguration();
+      LoggerConfig root = config.getRootLogger();
+      root.removeAppender(APPENDER);
+      for (Appender a : removed) {
+        root.addAppender(a, null, null);
+      }
+      removed.clear();
+      config.removeLogger(PipelineCommand.class.getName());
+      Appender appender = config.getAppenders().get(APPENDER);
+      if (appender != null) {
+        config.getAppenders().remove(APPENDER);
+        appender.stop();
+      }
+      context.updateLoggers();
+    }
+    consoleErr = null;
+    System.setErr(err);
   }
 
   /** The full story of a failure, for the log (the console gets one line). */

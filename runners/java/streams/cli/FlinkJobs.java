@@ -5,6 +5,8 @@ import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
@@ -12,6 +14,7 @@ import org.apache.beam.runners.flink.FlinkRunnerResult;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -21,14 +24,67 @@ import org.apache.flink.core.execution.JobClient;
  * nothing; the job's execution result, asked for while it runs, survives that (its end state and its final
  * accumulators, where Beam's Flink runner keeps the metrics). Beam 2.62's result types are read by
  * reflection: the field {@code jobClient} and the package-private {@code FlinkRunnerResult(Map, long)}.
+ *
+ * <p>A job on a cluster is watched differently: Flink's REST client asks for a job's execution result again
+ * and again with a doubling pause (10 ms, 20 ms, ... up to 2 s), so a job that ends 1.3 s after its start
+ * is seen at 2.55 s. Here its status is asked for every {@value #CLUSTER_POLL_MILLIS} ms (one small REST
+ * request) and its execution result once it has ended.
  */
 final class FlinkJobs {
+  /** How often the status of a job on a cluster is asked for. */
+  static final long CLUSTER_POLL_MILLIS = 50;
+
+  private static final int CLUSTER_STATUS_FAILURES = 100;
+
+  private static final ScheduledExecutorService WATCHER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "flink-job-watch");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final JobClient client;
   private final CompletableFuture<JobExecutionResult> end;
 
   private FlinkJobs(JobClient client) {
     this.client = client;
-    this.end = client.getJobExecutionResult();
+    this.end = client instanceof ClusterClientJobClientAdapter ? watchStatus(client) : client.getJobExecutionResult();
+  }
+
+  /**
+   * The execution result of a job on a cluster, asked for once its status says it has ended (or once the
+   * status could not be read for {@value #CLUSTER_STATUS_FAILURES} polls in a row: then Flink's own answer,
+   * an error most likely, is what the command line reports).
+   */
+  private static CompletableFuture<JobExecutionResult> watchStatus(JobClient client) {
+    CompletableFuture<JobExecutionResult> end = new CompletableFuture<>();
+    new Object() {
+      private int failures;
+
+      void check() {
+        client
+            .getJobStatus()
+            .whenComplete(
+                (status, error) -> {
+                  failures = error == null ? 0 : failures + 1;
+                  if ((status != null && status.isGloballyTerminalState()) || failures >= CLUSTER_STATUS_FAILURES) {
+                    client
+                        .getJobExecutionResult()
+                        .whenComplete((r, e) -> {
+                          if (e != null) {
+                            end.completeExceptionally(e);
+                          } else {
+                            end.complete(r);
+                          }
+                        });
+                  } else {
+                    WATCHER.schedule(this::check, CLUSTER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                  }
+                });
+      }
+    }.check();
+    return end;
   }
 
   /** Null when {@code result} is not a detached Flink job's, or its client cannot be reached. */
@@ -83,6 +139,21 @@ final class FlinkJobs {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    }
+  }
+
+  /** Why the job failed, once it has ended in failure; else null. */
+  Throwable failure() {
+    if (!end.isDone()) {
+      return null;
+    }
+    try {
+      end.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+      return e;
     }
   }
 

@@ -41,6 +41,15 @@ public final class JobControl {
     return FLINK_JOBS.get(result);
   }
 
+  /** Keeps the detached Flink job behind {@code result} (if it is one) for its end and counters. */
+  static FlinkJobs track(PipelineResult result) {
+    FlinkJobs flink = FlinkJobs.of(result);
+    if (flink != null) {
+      FLINK_JOBS.put(result, flink);
+    }
+    return flink;
+  }
+
   /** Why the job ended. */
   public enum Ending {
     FINISHED,
@@ -63,10 +72,7 @@ public final class JobControl {
       }
       Future<PipelineResult> result = starter.submit(() -> pipeline.run());
       PipelineResult started = result.get(timeout.getMillis(), TimeUnit.MILLISECONDS);
-      FlinkJobs flink = FlinkJobs.of(started);
-      if (flink != null) {
-        FLINK_JOBS.put(started, flink);
-      }
+      track(started);
       return started;
     } catch (TimeoutException e) {
       throw new IllegalStateException(
