@@ -191,6 +191,12 @@ class ClusterIT {
     assertEquals(0, run.code, run.output);
     assertThat(run.output, containsString(pipeline.name + " on " + engine + ": DONE"));
     assertEqualsModel(out);
+    if (engine.equals("flink")) {
+      // Run by the cluster's resident client (scripts/cluster started it in this working directory).
+      java.util.regex.Matcher log = java.util.regex.Pattern.compile("engine log: (\\S+)").matcher(run.output);
+      assertTrue(log.find(), run.output);
+      assertThat(Files.readString(Path.of(log.group(1))), containsString("[client-command] streams.cli.PipelineCommand"));
+    }
   }
 
   private void streaming() throws Exception {

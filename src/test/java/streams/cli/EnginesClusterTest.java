@@ -17,7 +17,10 @@ import java.util.jar.Attributes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a job sent to a cluster is given: absolute paths, a pointer jar for a cluster on this machine. */
+/**
+ * What a job sent to a cluster is given: absolute paths, a pointer jar for a cluster on this machine, and on
+ * Flink the detached mode (the command line watches the job itself).
+ */
 class EnginesClusterTest {
   @Test
   void mastersThatAreClusters() {
@@ -35,8 +38,18 @@ class EnginesClusterTest {
     List<String> args = List.of("--input=data/e.jsonl", "--output=gs://bucket/out", "--window=PT1M");
     List<String> out = Engines.forCluster(args, Engines.FLINK, "10.0.0.5:8081");
     assertEquals(
-        List.of("--input=" + Paths.get("data/e.jsonl").toAbsolutePath().normalize(), "--output=gs://bucket/out", "--window=PT1M"),
+        List.of(
+            "--input=" + Paths.get("data/e.jsonl").toAbsolutePath().normalize(), "--output=gs://bucket/out", "--window=PT1M",
+            "--attachedMode=false"),
         out);
+    assertEquals(
+        List.of("--attachedMode=true"),
+        Engines.forCluster(List.of("--attachedMode=true"), Engines.FLINK, "10.0.0.5:8081"),
+        "the user's choice stays");
+    assertEquals(
+        List.of("--output=gs://bucket/out"),
+        Engines.forCluster(List.of("--output=gs://bucket/out"), Engines.SPARK, "spark://10.0.0.5:7077"),
+        "a Spark job is not told about Flink's attached mode");
   }
 
   @Test
