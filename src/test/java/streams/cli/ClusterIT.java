@@ -336,7 +336,8 @@ class ClusterIT {
         containsString(flink ? "web UI and REST: http://127.0.0.1:" + FLINK_PORT : "web UI http://127.0.0.1:" + SPARK_UI_PORT));
     assertThat(status.output, containsString(flink ? "taskmanagers: 1, slots: 2" : "workers alive: 1, cores: 2"));
     runningPids = pids(status.output);
-    assertEquals(2, runningPids.size(), "status lists the two processes: " + runningPids);
+    assertEquals(
+        flink ? 3 : 2, runningPids.size(), "status lists the processes (Flink: and its resident client): " + runningPids);
   }
 
   /** Stops the running cluster, if any: exit 0, and no process of it is left. */
