@@ -136,7 +136,7 @@ run_on_cluster_client() {
   [[ "$master" =~ ^(127\.0\.0\.1|localhost):([0-9]+)$ ]] || return 1
   local port=$(( BASH_REMATCH[2] + 2 )) line rc=""
   { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
-  { printf '%s\n%s\n%s\n' "$PWD" "$(jar_fingerprint "$JAR")" "$#"; printf '%s\n' "$@"; } >&3 2>/dev/null
+  { printf '%s\n%s\n%s\n' "$(pwd -P)" "$(jar_fingerprint "$JAR")" "$#"; printf '%s\n' "$@"; } >&3 2>/dev/null
   if ! IFS= read -r line <&3 || [[ "$line" != a ]]; then
     exec 3<&-
     return 1
