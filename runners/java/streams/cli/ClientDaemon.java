@@ -239,36 +239,7 @@ public final class ClientDaemon {
 
     /** A stream whose complete lines become reply lines of the given kind. */
     OutputStream stream(char kind) {
-      return new OutputStream() {
-        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-          if (b == '\n') {
-            emit();
-          } else {
-            line.write(b);
-          }
-        }
-
-        @Override
-        public synchronized void flush() {
-          // Lines go out when complete (a printf's pieces make one line); close() sends a last partial one.
-        }
-
-        @Override
-        public synchronized void close() {
-          if (line.size() > 0) {
-            emit();
-          }
-        }
-
-        private void emit() {
-          String text = line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
-          line.reset();
-          Reply.this.line(kind + " " + text);
-        }
-      };
+      return new LineStream(text -> line(kind + " " + text));
     }
   }
 }

@@ -144,7 +144,7 @@ final class EngineLog {
       // messages use console().
       Logger stderrLog = LogManager.getLogger("stderr");
       consoleErr = stderr;
-      System.setErr(new PrintStream(new LoggingStream(stderrLog), true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(loggingStream(stderrLog), true, StandardCharsets.UTF_8));
     }
     return new EngineLog(file, stderr);
   }
@@ -201,40 +201,12 @@ final class EngineLog {
     }
   }
 
-  /** Text written to it becomes log lines (one event a line) of the logger {@code stderr}. */
-  static final class LoggingStream extends OutputStream {
-    private final Logger logger;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-
-    LoggingStream(Logger logger) {
-      this.logger = logger;
-    }
-
-    @Override
-    public synchronized void write(int b) {
-      if (b == '\n') {
-        flushLine();
-      } else {
-        line.write(b);
-      }
-    }
-
-    @Override
-    public synchronized void flush() {
-      // Lines are logged when complete; a partial line waits for its end.
-    }
-
-    @Override
-    public synchronized void close() {
-      flushLine();
-    }
-
-    private void flushLine() {
-      String text = line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
-      line.reset();
+  /** Text written to it becomes log lines (one event a line, blank lines left out) of {@code logger}. */
+  static OutputStream loggingStream(Logger logger) {
+    return new LineStream(text -> {
       if (!text.isBlank()) {
         logger.warn(text);
       }
-    }
+    });
   }
 }
