@@ -16,6 +16,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
@@ -279,6 +280,22 @@ public enum Engines {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * An embedded Spark ({@code local[...]}) stages an empty jar unless the user gives {@code --filesToStage}:
+   * its executor runs in this JVM, whose class path already holds every class. Beam's Spark runner skips
+   * staging for {@code local} and {@code local[N]} but not for {@code local[*]} (its pattern takes digits
+   * only), and Spark then serves the 370 MB fat jar to its own in-process executor, which copies it into a
+   * temporary folder before the first task: 0.8 s of a 1 000-event job's 5.8 s here (engine log at INFO).
+   * (An empty list would not do: Beam takes it for "not given" and stages the class path.)
+   */
+  void configureStaging(PipelineOptions options, List<String> userArgs) {
+    if (this == SPARK
+        && !isCluster(SPARK, options.as(SparkPipelineOptions.class).getSparkMaster())
+        && userArgs.stream().noneMatch(a -> a.startsWith("--filesToStage"))) {
+      options.as(SparkPipelineOptions.class).setFilesToStage(List.of(emptyJar().toString()));
     }
   }
 

@@ -75,6 +75,7 @@ final class RunPlan {
     String name = entry.name;
     Engines engine = Engines.fromArgs(args);
     StreamsOptions options = Flags.parseOptions(Engines.normalise(args, engine), entry.optionsClass);
+    engine.configureStaging(options, args);
     FileSystems.setDefaultPipelineOptions(options);
     SourceKind source = SourceKind.parse(options.getSource());
     SinkKind sink = SinkKind.parse(options.getSink());

@@ -81,4 +81,26 @@ class EnginesClusterTest {
     Files.write(jar, new byte[1235]);
     assertNotEquals(shell, Engines.fingerprint(jar), "a rebuilt jar does not match");
   }
+
+  /** An embedded Spark stages the empty jar, not the 370 MB fat jar it would copy to its own executor. */
+  @Test
+  void anEmbeddedSparkStagesAnEmptyJarUnlessTold() {
+    org.apache.beam.runners.spark.SparkPipelineOptions local =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs("--sparkMaster=local[*]")
+            .as(org.apache.beam.runners.spark.SparkPipelineOptions.class);
+    Engines.SPARK.configureStaging(local, List.of("--runner=spark"));
+    assertEquals(List.of(Engines.emptyJar().toString()), local.getFilesToStage());
+
+    org.apache.beam.runners.spark.SparkPipelineOptions told =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs("--sparkMaster=local[*]", "--filesToStage=/x.jar")
+            .as(org.apache.beam.runners.spark.SparkPipelineOptions.class);
+    Engines.SPARK.configureStaging(told, List.of("--filesToStage=/x.jar"));
+    assertEquals(List.of("/x.jar"), told.getFilesToStage(), "the user's choice stays");
+
+    org.apache.beam.runners.spark.SparkPipelineOptions cluster =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs("--sparkMaster=spark://10.0.0.5:7077")
+            .as(org.apache.beam.runners.spark.SparkPipelineOptions.class);
+    Engines.SPARK.configureStaging(cluster, List.of());
+    assertEquals(null, cluster.getFilesToStage(), "a cluster's staging is forCluster's business");
+  }
 }
