@@ -114,6 +114,20 @@ jar_add_opens() {
     END { if (key == "Add-Opens") print val }' | tr ' ' '\n' | grep -v '^$' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/' | tr '\n' ' '
 }
 
+# Installs Debian's prometheus package with apt-get when the prometheus binary is missing (as root; the
+# package's own service is not used). Argument: the name of the calling script, for its messages.
+ensure_prometheus() {
+  command -v prometheus >/dev/null && return 0
+  echo "$1: prometheus is not installed; installing Debian's package:"
+  apt-cache policy prometheus | sed -n '1,3p'
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "$1: run as root, or first: sudo apt-get install prometheus" >&2
+    return 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
+}
+
 # The resident client of a Flink cluster that scripts/cluster started on this machine (streams.cli.ClientDaemon,
 # listening on the cluster's REST port + 2): a batch run on that cluster (--runner=flink, the default, and
 # --flinkMaster=127.0.0.1:P or localhost:P) is sent to it instead of starting a new JVM, when the cluster's
