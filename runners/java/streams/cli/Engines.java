@@ -98,7 +98,7 @@ public enum Engines {
     }
     defaults.forEach(
         (flag, value) -> {
-          if (out.stream().noneMatch(a -> a.startsWith("--" + flag + "="))) {
+          if (!given(out, flag)) {
             out.add("--" + flag + "=" + value);
           }
         });
@@ -140,7 +140,7 @@ public enum Engines {
         out.add(a);
       }
     }
-    if (engine == FLINK && out.stream().noneMatch(a -> a.equals("--attachedMode") || a.startsWith("--attachedMode="))) {
+    if (engine == FLINK && !given(out, "attachedMode")) {
       // Detached, watched by the command line itself (FlinkJobs): it sees the job's end within 50 ms.
       out.add("--attachedMode=false");
     }
@@ -228,6 +228,11 @@ public enum Engines {
     return file;
   }
 
+  /** True when the arguments set {@code --flag} ({@code --flag} alone or {@code --flag=VALUE}). */
+  static boolean given(List<String> args, String flag) {
+    return args.stream().anyMatch(a -> a.equals("--" + flag) || a.startsWith("--" + flag + "="));
+  }
+
   private static String valueOf(List<String> args, String flag) {
     String value = null;
     for (String a : args) {
@@ -266,15 +271,15 @@ public enum Engines {
     options.as(StreamingOptions.class).setStreaming(true);
     switch (this) {
       case DIRECT:
-        if (userArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {
+        if (!given(userArgs, "blockOnRun")) {
           options.as(DirectOptions.class).setBlockOnRun(false);
         }
         break;
       case FLINK:
-        if (userArgs.stream().noneMatch(a -> a.startsWith("--attachedMode"))) {
+        if (!given(userArgs, "attachedMode")) {
           options.as(FlinkPipelineOptions.class).setAttachedMode(false);
         }
-        if (userArgs.stream().noneMatch(a -> a.startsWith("--maxBundleTimeMills"))) {
+        if (!given(userArgs, "maxBundleTimeMills")) {
           options.as(FlinkPipelineOptions.class).setMaxBundleTimeMills(STREAMING_FLINK_MAX_BUNDLE_MILLIS);
         }
         break;
@@ -294,7 +299,7 @@ public enum Engines {
   void configureStaging(PipelineOptions options, List<String> userArgs) {
     if (this == SPARK
         && !isCluster(SPARK, options.as(SparkPipelineOptions.class).getSparkMaster())
-        && userArgs.stream().noneMatch(a -> a.startsWith("--filesToStage"))) {
+        && !given(userArgs, "filesToStage")) {
       options.as(SparkPipelineOptions.class).setFilesToStage(List.of(emptyJar().toString()));
     }
   }
@@ -312,12 +317,12 @@ public enum Engines {
    * {@link Recovery}.
    */
   void configureKafkaSource(PipelineOptions options, List<String> userArgs) {
-    if (this != FLINK || userArgs.stream().anyMatch(a -> a.startsWith("--checkpointingInterval"))) {
+    if (this != FLINK || given(userArgs, "checkpointingInterval")) {
       return;
     }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setCheckpointingInterval(KAFKA_CHECKPOINT_MILLIS);
-    if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
+    if (!given(userArgs, "finishBundleBeforeCheckpointing")) {
       flink.setFinishBundleBeforeCheckpointing(true);
     }
     // Where the checkpoints go and how long they are kept: Recovery.configure.

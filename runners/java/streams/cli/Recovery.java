@@ -77,7 +77,7 @@ public final class Recovery {
    * read starts at the checkpoint mark of the last batch generated before the checkpoint.
    */
   static void checkpointSourceStateEveryBatch(SparkPipelineOptions spark, List<String> userArgs) {
-    if (userArgs.stream().noneMatch(a -> a.startsWith("--checkpointDurationMillis="))) {
+    if (!Engines.given(userArgs, "checkpointDurationMillis")) {
       spark.setCheckpointDurationMillis(spark.getBatchIntervalMillis());
     }
   }
@@ -144,18 +144,18 @@ public final class Recovery {
       boolean asked =
           userArgs.stream()
               .anyMatch(a -> a.startsWith("--checkpointingInterval=") || a.startsWith("--restoreFrom=") || a.startsWith("--savepointPath=") || a.equals("--exactlyOnce") || a.equals("--exactlyOnce=true"));
-      if (asked && userArgs.stream().noneMatch(a -> a.startsWith("--dropReplayedOffsets"))) {
+      if (asked && !Engines.given(userArgs, "dropReplayedOffsets")) {
         // A restored Beam Flink source may read a partition twice (apache/beam#34890): each offset once.
         options.as(streams.io.KafkaIoOptions.class).setDropReplayedOffsets(true);
       }
-      if (userArgs.stream().noneMatch(a -> a.startsWith("--finishBundleBeforeCheckpointing"))) {
+      if (!Engines.given(userArgs, "finishBundleBeforeCheckpointing")) {
         // The sink's writes are flushed before the checkpoint that covers their input: at-least-once.
         flink.setFinishBundleBeforeCheckpointing(true);
       }
-      if (userArgs.stream().noneMatch(a -> a.startsWith("--externalizedCheckpointsEnabled"))) {
+      if (!Engines.given(userArgs, "externalizedCheckpointsEnabled")) {
         flink.setExternalizedCheckpointsEnabled(true);
       }
-      if (userArgs.stream().noneMatch(a -> a.startsWith("--retainExternalizedCheckpointsOnCancellation"))) {
+      if (!Engines.given(userArgs, "retainExternalizedCheckpointsOnCancellation")) {
         flink.setRetainExternalizedCheckpointsOnCancellation(true);
       }
     }
