@@ -29,6 +29,8 @@ import org.joda.time.Duration;
  */
 public final class JobControl {
   private static final long POLL_MILLIS = 1_000;
+  /** How often a Spark job's watermark is looked at while waiting for its input to end. */
+  private static final long SPARK_WATERMARK_CHECK_MILLIS = 100;
 
   /** The detached Flink jobs this JVM started, by result: their end and counters ({@link FlinkJobs}). */
   private static final Map<PipelineResult, FlinkJobs> FLINK_JOBS =
@@ -202,19 +204,32 @@ public final class JobControl {
    */
   private static void stopSparkAfterItsInputEnded(PipelineResult result, Progress progress) {
     settle(progress);
-    cancel(result, Duration.standardMinutes(1));
+    // Everything is written: no need for Spark's graceful stop, which waits for the job generator's next
+    // tick and then for that batch (up to two batch intervals). Beam's cancel then stops the Spark context.
+    stop(() -> {
+      scala.Option<StreamingContext> active = StreamingContext.getActive();
+      if (active.isDefined()) {
+        active.get().stop(false, false);
+      }
+      return result.cancel();
+    }, Duration.standardMinutes(1));
   }
 
-  /** Micro-batches in a row that must change nothing before Spark's context is stopped. */
-  static final int SETTLE_BATCHES = 3;
+  /**
+   * Micro-batches that must complete after Spark's watermark was seen at the end of time before its
+   * context is stopped: the first may have started before that watermark was published and run with the
+   * one before it; the second started after it, so every window and timer fired in it.
+   */
+  static final int SETTLE_BATCHES = 2;
 
   /**
    * Spark, input ended: its last windows fire and its sinks write in the micro-batches that follow the one
-   * that published the end-of-time watermark (a batch generated before that still runs with the watermark
-   * before it). Waits until {@value #SETTLE_BATCHES} micro-batches in a row have completed without changing
-   * the job's counters or outputs, at most five minutes, and not once the context has stopped (a failure).
-   * Counted in completed batches, not in time: a slow batch is waited for, a fast one is not waited on for a
-   * fixed quiet time (it was 3 batch intervals + 2 s of no change, about 2 s more per run).
+   * that published the end-of-time watermark (a batch that was already running then still runs with the
+   * watermark before it). Waits until {@value #SETTLE_BATCHES} micro-batches have completed since then and
+   * the latest one changed neither the job's counters nor its outputs (so the one that fired the windows
+   * has been followed by one that wrote nothing more); at most five minutes, and not once the context has
+   * stopped (a failure). Counted in completed batches, not in time: a slow batch is waited for. It was three
+   * quiet batches in a row after any change (about two batch intervals more per run).
    */
   private static void settle(Progress progress) {
     scala.Option<StreamingContext> active = StreamingContext.getActive();
@@ -226,9 +241,10 @@ public final class JobControl {
     try {
       long deadline = System.currentTimeMillis() + 300_000;
       String last = progress.take().fingerprint();
-      long seen = batches.count();
-      int quiet = 0;
-      while (quiet < SETTLE_BATCHES
+      long since = batches.count();
+      long seen = since;
+      boolean quiet = false;
+      while (!(quiet && seen - since >= SETTLE_BATCHES)
           && System.currentTimeMillis() < deadline
           && active.get().getState() == StreamingContextState.ACTIVE) { // a failed job stops its context
         long now = batches.awaitMoreThan(seen, POLL_MILLIS);
@@ -236,12 +252,8 @@ public final class JobControl {
           continue;
         }
         String fingerprint = progress.take().fingerprint();
-        if (fingerprint.equals(last)) {
-          quiet += (int) Math.min(SETTLE_BATCHES, now - seen);
-        } else {
-          quiet = 0;
-          last = fingerprint;
-        }
+        quiet = fingerprint.equals(last);
+        last = fingerprint;
         seen = now;
       }
     } finally {
@@ -286,7 +298,13 @@ public final class JobControl {
    */
   private static PipelineResult.State poll(PipelineResult result) {
     if (result instanceof SparkPipelineResult) {
-      return result.waitUntilFinish(Duration.millis(POLL_MILLIS));
+      // Returns early once every source's watermark is at the end of time (the caller then stops the job).
+      long until = System.currentTimeMillis() + POLL_MILLIS;
+      PipelineResult.State state;
+      do {
+        state = result.waitUntilFinish(Duration.millis(SPARK_WATERMARK_CHECK_MILLIS));
+      } while (state == null && System.currentTimeMillis() < until && !sparkWatermarkAtEnd());
+      return state;
     }
     FlinkJobs flink = FLINK_JOBS.get(result);
     if (flink != null) {
@@ -313,9 +331,13 @@ public final class JobControl {
    * is the stop itself, not a failure.
    */
   public static void cancel(PipelineResult result, Duration timeout) {
+    stop(result::cancel, timeout);
+  }
+
+  private static void stop(java.util.concurrent.Callable<?> stopping, Duration timeout) {
     ExecutorService stopper = Executors.newSingleThreadExecutor(daemon("job-cancel"));
     try {
-      stopper.submit(() -> result.cancel()).get(timeout.getMillis(), TimeUnit.MILLISECONDS);
+      stopper.submit(stopping).get(timeout.getMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!causedByInterruption(e)) {
         throw new IllegalStateException("cancelling the job failed: " + e.getCause(), e.getCause());
