@@ -15,7 +15,8 @@ import streams.io.KafkaBroker;
 import streams.reference.RevenueModel;
 
 /**
- * The short crash test of the default suite: a Kafka-to-Kafka {@code revenue} on embedded Flink with
+ * The shorter of the two crash classes (about 4 min, so not in the default suite: {@code scripts/test-crash}
+ * runs it): a Kafka-to-Kafka {@code revenue} on embedded Flink with
  * checkpoints every 2 s and {@code --exactlyOnce}, run by the command line in a child JVM, is killed with
  * SIGKILL once it has committed output and completed a checkpoint after it, and started again with
  * {@code --restoreFrom=latest}: the output read with {@code read_committed} is the reference model, no
