@@ -92,7 +92,7 @@ public final class KafkaDelivery {
     }
   }
 
-  private static boolean exactlyOnceKafka(KafkaIoOptions io) {
+  static boolean exactlyOnceKafka(KafkaIoOptions io) {
     return io.getExactlyOnce() && SinkKind.parse(io.getSink()) == SinkKind.KAFKA;
   }
 }

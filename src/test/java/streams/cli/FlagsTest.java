@@ -63,5 +63,13 @@ class FlagsTest {
         PipelineOptionsFactory.fromArgs("--maxBundleTimeMills=1000").as(FlinkPipelineOptions.class);
     Engines.FLINK.configureStreaming(given, List.of("--maxBundleTimeMills=1000"));
     assertEquals(1000L, (long) given.getMaxBundleTimeMills());
+    // Exactly once to Kafka: results wait for a checkpoint anyway, and the writer commits per bundle.
+    List<String> eos = List.of("--sink=kafka", "--exactlyOnce");
+    PipelineOptionsFactory.register(streams.io.KafkaIoOptions.class);
+    FlinkPipelineOptions exactlyOnce =
+        PipelineOptionsFactory.fromArgs(eos.toArray(new String[0])).as(FlinkPipelineOptions.class);
+    long runnerDefault = exactlyOnce.getMaxBundleTimeMills();
+    Engines.FLINK.configureStreaming(exactlyOnce, eos);
+    assertEquals(runnerDefault, (long) exactlyOnce.getMaxBundleTimeMills());
   }
 }
