@@ -106,10 +106,8 @@ public final class ClientDaemon {
     List<String> times = new ArrayList<>();
     int code = 0;
     for (int run = 1; run <= (cluster == null ? 1 : CLUSTER_WARM_UPS); run++) {
-      List<String> args = new ArrayList<>(cluster == null ? WARM_UP : WARM_UP.subList(0, 3));
-      if (cluster != null) {
-        args.add("--flinkMaster=" + cluster);
-      }
+      List<String> args = new ArrayList<>(WARM_UP);
+      args.addAll(cluster == null ? EMBEDDED : List.of("--flinkMaster=" + cluster));
       args.add("--output=" + dir.resolve("output"));
       args.add("--logDir=" + dir);
       long t0 = System.nanoTime();
@@ -137,9 +135,11 @@ public final class ClientDaemon {
     System.out.flush();
   }
 
-  /** The warm-up run (plus its --output and --logDir; on a cluster its first three arguments only). */
-  static final List<String> WARM_UP =
-      List.of("revenue", "--runner=flink", "--events=1000", "--flinkMaster=[local]", "--parallelism=1");
+  /** The warm-up run (plus where it runs, its --output and --logDir). */
+  static final List<String> WARM_UP = List.of("revenue", "--runner=flink", "--events=1000");
+
+  /** Where the warm-up runs without a cluster. */
+  private static final List<String> EMBEDDED = List.of("--flinkMaster=[local]", "--parallelism=1");
 
   /** A cluster warm-up ends with the first job under this long, or after this many jobs or this long. */
   static final long WARM_MILLIS = 2_000;

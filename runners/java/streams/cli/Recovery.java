@@ -141,12 +141,15 @@ public final class Recovery {
       if (flink.getStateBackend() == null) {
         flink.setStateBackend("filesystem");
       }
+      streams.io.KafkaIoOptions io = options.as(streams.io.KafkaIoOptions.class);
       boolean asked =
-          userArgs.stream()
-              .anyMatch(a -> a.startsWith("--checkpointingInterval=") || a.startsWith("--restoreFrom=") || a.startsWith("--savepointPath=") || a.equals("--exactlyOnce") || a.equals("--exactlyOnce=true"));
+          Engines.given(userArgs, "checkpointingInterval")
+              || Engines.given(userArgs, "restoreFrom")
+              || Engines.given(userArgs, "savepointPath")
+              || io.getExactlyOnce();
       if (asked && !Engines.given(userArgs, "dropReplayedOffsets")) {
         // A restored Beam Flink source may read a partition twice (apache/beam#34890): each offset once.
-        options.as(streams.io.KafkaIoOptions.class).setDropReplayedOffsets(true);
+        io.setDropReplayedOffsets(true);
       }
       if (!Engines.given(userArgs, "finishBundleBeforeCheckpointing")) {
         // The sink's writes are flushed before the checkpoint that covers their input: at-least-once.
