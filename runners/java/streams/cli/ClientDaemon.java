@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import streams.harness.Trees;
 
 /**
  * The resident client of a Flink session cluster started by {@code scripts/cluster flink start}: a JVM that
@@ -49,23 +50,28 @@ public final class ClientDaemon {
   }
 
   /**
-   * {@code ClientDaemon PORT [--configDir DIR] [--cluster HOST:PORT]}: serves until killed; the working
-   * directory and jar are this JVM's own ({@code --configDir}, ignored, marks the process as the cluster's
-   * for {@code scripts/cluster}). With {@code --cluster} (the cluster's REST address) it warms up on that
-   * cluster ({@link #warmUp}), else on an embedded Flink.
+   * {@code ClientDaemon PORT [--configDir DIR] [--cluster HOST:PORT] [--logDir DIR]}: serves until killed;
+   * the working directory and jar are this JVM's own ({@code --configDir}, ignored, marks the process as the
+   * cluster's for {@code scripts/cluster}). With {@code --cluster} (the cluster's REST address) it warms up on
+   * that cluster ({@link #warmUp}), else on an embedded Flink. The warm-up's logs and output go to {@code
+   * --logDir}'s {@code client-warm-up} folder (replaced at each start), or without it to a temporary folder
+   * deleted after the warm-up.
    */
   public static void main(String[] args) throws IOException {
     String cluster = null;
+    Path logDir = null;
     boolean usage = args.length % 2 != 1 || !args[0].matches("\\d+");
     for (int i = 1; i + 1 < args.length && !usage; i += 2) {
       if (args[i].equals("--cluster")) {
         cluster = args[i + 1];
+      } else if (args[i].equals("--logDir")) {
+        logDir = Paths.get(args[i + 1]);
       } else {
         usage = !args[i].equals("--configDir");
       }
     }
     if (usage) {
-      System.err.println("usage: ClientDaemon PORT [--configDir DIR] [--cluster HOST:PORT]");
+      System.err.println("usage: ClientDaemon PORT [--configDir DIR] [--cluster HOST:PORT] [--logDir DIR]");
       System.exit(2);
     }
     Path jar = ownJar();
@@ -79,7 +85,7 @@ public final class ClientDaemon {
     daemon.busy.set(true);
     Thread server = new Thread(daemon::serve, "client-accept");
     server.start();
-    daemon.warmUp(cluster);
+    daemon.warmUp(cluster, logDir);
     daemon.busy.set(false);
   }
 
@@ -93,11 +99,17 @@ public final class ClientDaemon {
    * Beam's classes; measured one after the other on a new cluster: 13.1, 4.6, 3.4, 4.0, 2.7, 1.9, 2.4 s,
    * then 1.3-2.0 s), and a user's first commands should find it warm.
    */
-  void warmUp(String cluster) {
+  void warmUp(String cluster, Path logDir) {
     long start = System.nanoTime();
     Path dir;
     try {
-      dir = java.nio.file.Files.createTempDirectory("client-warm-up");
+      if (logDir == null) {
+        dir = java.nio.file.Files.createTempDirectory("client-warm-up");
+      } else {
+        dir = logDir.resolve("client-warm-up");
+        Trees.delete(dir);
+        java.nio.file.Files.createDirectories(dir);
+      }
     } catch (IOException e) {
       return;
     }
@@ -131,8 +143,15 @@ public final class ClientDaemon {
         (System.nanoTime() - start) / 1e9,
         cluster == null ? "embedded Flink" : "on the cluster",
         String.join(", ", times),
-        dir);
+        logDir == null ? "none kept" : dir);
     System.out.flush();
+    if (logDir == null) {
+      try {
+        Trees.delete(dir);
+      } catch (IOException e) {
+        System.out.println("client: could not delete " + dir + ": " + e.getMessage());
+      }
+    }
   }
 
   /** The warm-up run (plus where it runs, its --output and --logDir). */
