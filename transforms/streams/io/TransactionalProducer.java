@@ -1,6 +1,7 @@
 package streams.io;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
@@ -57,9 +59,27 @@ public final class TransactionalProducer<K, V> implements Producer<K, V> {
     this.time = time;
   }
 
+  /**
+   * The producer's {@code retry.backoff.ms} unless configured (Kafka's default: 100 ms). Beam's sink commits
+   * one transaction per element it is given, and on Flink that is one result (its shuffle fires a pane per
+   * element). The transaction coordinator answers the next transaction's first calls with {@code
+   * CONCURRENT_TRANSACTIONS} while it still writes the previous one's markers, and the producer retries
+   * after this back-off: at 100 ms a single shard wrote about 19 results a second. Measured, a backlog of 4 000
+   * {@code revenue} events (1 453 results, one shard): results written in 76.8 s with the default, 24.1 s with
+   * 10 ms, 19.0 s with 1 ms.
+   */
+  static final int RETRY_BACKOFF_MILLIS = 10;
+
   /** The factory for {@code KafkaIO.Write.withProducerFactoryFn}. */
   public static <K, V> Producer<K, V> create(Map<String, Object> config) {
-    return new TransactionalProducer<>(new KafkaProducer<>(config), Time.SYSTEM);
+    return new TransactionalProducer<>(new KafkaProducer<>(tuned(config)), Time.SYSTEM);
+  }
+
+  /** {@code config} with {@link #RETRY_BACKOFF_MILLIS} unless it sets its own back-off. */
+  static Map<String, Object> tuned(Map<String, Object> config) {
+    Map<String, Object> tuned = new HashMap<>(config);
+    tuned.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MILLIS);
+    return tuned;
   }
 
   private interface Call {

@@ -55,6 +55,8 @@ final class CrashHarness {
     /** At-least-once: kill only while output written after the latest checkpoint is on the topic. */
     boolean killBetweenWriteAndCheckpoint;
     Duration timeout = Duration.ofMinutes(6);
+    /** How long each run waits with nothing new on its topics before it cancels itself ({@code --stopWhenIdle}). */
+    Duration stopWhenIdle = Duration.ofSeconds(40);
   }
 
   /** What the checker found. */
@@ -180,7 +182,7 @@ final class CrashHarness {
             // Cancelled once idle rather than drained: a Flink job with the exactly-once sink fails when its
             // sources finish ("There are still watermark holds left when terminating operator ...
             // ExactlyOnceWriter", Beam 2.62); the closing events below close every window of the data instead.
-            "--stopWhenIdle=PT40S",
+            "--stopWhenIdle=" + spec.stopWhenIdle,
             "--stop=cancel",
             "--stopAfter=PT5M"));
     if (spec.engine == Engines.FLINK) {

@@ -37,8 +37,8 @@ import streams.reference.RevenueModel;
  *       on the same {@code --checkpointDir}; nothing is lost, duplicates are counted and reported.
  * </ul>
  *
- * <p>Not in the default suite (several minutes): {@code scripts/test-crash}. {@link FlinkCrashIT} is the
- * shorter one, in the same script.
+ * <p>Not in the default suite (several minutes): {@code scripts/test-crash}, which also runs {@link
+ * FlinkCrashTest}, the default suite's shorter crash test.
  */
 class CrashIT {
   @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();

@@ -98,6 +98,19 @@ class KafkaExactlyOnceTest {
     assertEquals(List.of("raw-1", "wrapped-1", "wrapped-2"), committed);
   }
 
+  /**
+   * The sink's producers retry after 10 ms, not Kafka's 100 ms: each of Beam's transactions on Flink holds one
+   * result, and the next one's first calls wait out the previous one's markers ({@link
+   * TransactionalProducer#RETRY_BACKOFF_MILLIS}); a back-off set by the caller is kept.
+   */
+  @org.junit.jupiter.api.Test
+  void theSinksProducersRetryAfterTenMillisUnlessTold() {
+    assertEquals(10, TransactionalProducer.tuned(config("a")).get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG));
+    Map<String, Object> own = new java.util.HashMap<>(config("b"));
+    own.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 250);
+    assertEquals(250, TransactionalProducer.tuned(own).get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG));
+  }
+
   private static Map<String, Object> config(String id) {
     return Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),

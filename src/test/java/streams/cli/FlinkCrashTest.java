@@ -15,16 +15,15 @@ import streams.io.KafkaBroker;
 import streams.reference.RevenueModel;
 
 /**
- * The shorter of the two crash classes (about 4 min, so not in the default suite: {@code scripts/test-crash}
- * runs it): a Kafka-to-Kafka {@code revenue} on embedded Flink with
- * checkpoints every 2 s and {@code --exactlyOnce}, run by the command line in a child JVM, is killed with
- * SIGKILL once it has committed output and completed a checkpoint after it, and started again with
- * {@code --restoreFrom=latest}: the output read with {@code read_committed} is the reference model, no
- * result lost, none twice. The longer crash tests (fraud, at-least-once duplicates, Spark, the fat jar
- * through {@code scripts/run}) are {@link CrashIT}, run by {@code scripts/test-crash}.
+ * The default suite's crash test: a Kafka-to-Kafka {@code revenue} on embedded Flink with checkpoints every
+ * 2 s and {@code --exactlyOnce} (two shards), run by the command line in a child JVM, is killed with SIGKILL
+ * once it has committed output and completed a checkpoint after it, and started again with {@code
+ * --restoreFrom=latest}: the output read with {@code read_committed} is the reference model, no result lost,
+ * none twice. The longer crash tests (fraud, at-least-once duplicates, Spark, the fat jar through {@code
+ * scripts/run}) are {@link CrashIT}, run by {@code scripts/test-crash} with this one.
  */
 @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class FlinkCrashIT {
+class FlinkCrashTest {
   @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
   @TempDir static Path TMP;
 
@@ -35,9 +34,10 @@ class FlinkCrashIT {
     spec.pipeline = "revenue";
     spec.exactlyOnce = true;
     spec.checkpointMillis = 2_000;
-    spec.events = 4_000;
+    spec.events = 2_000;
     spec.eventsPerSecond = 100;
-    spec.pipelineArgs = List.of("--window=PT10S", "--allowedLateness=PT0S");
+    spec.stopWhenIdle = java.time.Duration.ofSeconds(30);
+    spec.pipelineArgs = List.of("--window=PT10S", "--allowedLateness=PT0S", "--numShards=2");
     List<String> lines = CrashHarness.events(spec.events, spec.seed);
     List<String> expected = new ArrayList<>(RevenueModel.expected(lines, 10_000));
     Path work = Files.createDirectory(TMP.resolve(spec.name));
