@@ -259,9 +259,9 @@ public enum Engines {
    * The Kafka source's watermark interval follows unless {@code --autoWatermarkInterval} is given: a fifth of
    * this, at least 10 ms (200 ms with the runner's default). Not with {@code --exactlyOnce} to Kafka: its
    * results are written only once a checkpoint completes (stable input), so short bundles gain it nothing,
-   * and KafkaIO's exactly-once writer commits a transaction per bundle it receives: 4 000 events of {@code
-   * revenue} (1 453 results, 2 s checkpoints) took 190 s to be written with 20 ms bundles, 92 s with the
-   * runner's 1000 ms (11 s at-least-once).
+   * and they slowed its writer (one Kafka transaction per result): 4 000 events of {@code revenue} (1 453
+   * results, 2 s checkpoints) took 190 s to be written with 20 ms bundles, 92 s with the runner's 1000 ms
+   * (11 s at-least-once; both before the sink's shorter retry back-off, {@code TransactionalProducer}).
    */
   public static final long STREAMING_FLINK_MAX_BUNDLE_MILLIS = 20;
 

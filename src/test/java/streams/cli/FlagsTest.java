@@ -63,7 +63,7 @@ class FlagsTest {
         PipelineOptionsFactory.fromArgs("--maxBundleTimeMills=1000").as(FlinkPipelineOptions.class);
     Engines.FLINK.configureStreaming(given, List.of("--maxBundleTimeMills=1000"));
     assertEquals(1000L, (long) given.getMaxBundleTimeMills());
-    // Exactly once to Kafka: results wait for a checkpoint anyway, and the writer commits per bundle.
+    // Exactly once to Kafka: results wait for a checkpoint anyway, and short bundles slowed the writer.
     List<String> eos = List.of("--sink=kafka", "--exactlyOnce");
     PipelineOptionsFactory.register(streams.io.KafkaIoOptions.class);
     FlinkPipelineOptions exactlyOnce =
