@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.logging.log4j.LogManager;
 import streams.io.OutputDirs;
 import streams.io.SinkConfig;
@@ -54,6 +55,9 @@ final class PipelineCommand {
       outcome = plan.streaming ? StreamingJob.run(plan, out, metrics) : BatchJob.run(plan, out, metrics);
     } catch (RuntimeException e) {
       metrics.close();
+      if (engine == Engines.SPARK) {
+        Recovery.removeDefaultCheckpoints(plan.options.as(SparkPipelineOptions.class));
+      }
       String cause = JobCounters.rootCause(e);
       throw new JobFailedException(name + " failed on " + engine + ": " + cause.split("\\R", 2)[0].trim(), e);
     }

@@ -44,7 +44,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *
  * <p>Spark: its streaming context recovers from {@code --checkpointDir} when that folder holds a checkpoint
  * of the same pipeline: give the same {@code --checkpointDir} to the run after a crash. Without it each run
- * gets a fresh folder (Beam's default, {@code /tmp/JOB_NAME}) and starts where {@code --startFrom} says.
+ * gets a fresh folder (Beam's default, {@code /tmp/JOB_NAME}, the job name holding the run's start time) and
+ * starts where {@code --startFrom} says; no later run can read that folder, so it is deleted when the run ends.
  */
 public final class Recovery {
   /** The command-line options of this class. */
@@ -356,6 +357,10 @@ public final class Recovery {
    */
   static void afterRun(
       Engines engine, String pipeline, String groupId, PipelineOptions options, PipelineResult.State state) {
+    if (engine == Engines.SPARK) {
+      removeDefaultCheckpoints(options.as(SparkPipelineOptions.class));
+      return;
+    }
     if (engine != Engines.FLINK || state != PipelineResult.State.DONE) {
       return;
     }
@@ -371,6 +376,23 @@ public final class Recovery {
       }
     } catch (IOException | UncheckedIOException e) {
       // Nothing there, or not removable: --restoreFrom=latest may then find an old checkpoint.
+    }
+  }
+
+  /**
+   * Deletes the checkpoint folder of a Spark streaming run that was not given {@code --checkpointDir}: Beam's
+   * default folder ({@code /tmp/JOB_NAME}), which no later run reads (every run has a job name of its own),
+   * and which would otherwise stay behind after every run. Called when the run ended, failed or was stopped.
+   */
+  static void removeDefaultCheckpoints(SparkPipelineOptions spark) {
+    String dir = spark.getCheckpointDir();
+    if (dir == null || !dir.equals(new SparkPipelineOptions.TmpCheckpointDirFactory().create(spark))) {
+      return;
+    }
+    try {
+      Trees.delete(Paths.get(dir));
+    } catch (IOException | UncheckedIOException e) {
+      // Not there (a batch run, or a run that failed before its first batch) or not removable: nothing lost.
     }
   }
 }

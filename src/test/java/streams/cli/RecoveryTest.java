@@ -145,6 +145,24 @@ class RecoveryTest {
     assertEquals(Recovery.defaultFolder("fraud", "g").toUri().toString(), options.getStateBackendStoragePath());
   }
 
+  @Test
+  void sparksDefaultCheckpointFolderGoesWhenTheRunEndsAGivenOneStays() throws Exception {
+    String job = "revenue-spark-" + System.nanoTime();
+    SparkPipelineOptions byDefault = PipelineOptionsFactory.fromArgs("--jobName=" + job).as(SparkPipelineOptions.class);
+    Path folder = Path.of(byDefault.getCheckpointDir());
+    assertEquals(Path.of("/tmp", job), folder);
+    Files.createDirectories(folder.resolve("spark-checkpoint"));
+    Files.writeString(folder.resolve("spark-checkpoint").resolve("checkpoint-1"), "x");
+    Recovery.afterRun(Engines.SPARK, "revenue", "g", byDefault, org.apache.beam.sdk.PipelineResult.State.CANCELLED);
+    assertFalse(Files.exists(folder), folder + " is left behind");
+
+    Path given = Files.createDirectories(tmp.resolve("cp").resolve("spark-checkpoint"));
+    SparkPipelineOptions told =
+        PipelineOptionsFactory.fromArgs("--jobName=" + job, "--checkpointDir=" + given.getParent()).as(SparkPipelineOptions.class);
+    Recovery.afterRun(Engines.SPARK, "revenue", "g", told, org.apache.beam.sdk.PipelineResult.State.DONE);
+    assertTrue(Files.isDirectory(given), "a --checkpointDir the user gave is theirs: " + given);
+  }
+
   private Path checkpoint(String job, String name, long mtime) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve(job).resolve(name));
     Path meta = Files.writeString(dir.resolve("_metadata"), "x");
