@@ -16,6 +16,8 @@ import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 
 /**
  * What a detached Flink job (a streaming run of the command line) tells about itself through its {@link
@@ -104,6 +106,28 @@ final class FlinkJobs {
   /** The job behind a client (as {@link MetricsEndpoint}'s job listener gets it, for batch jobs too). */
   static FlinkJobs ofClient(JobClient client) {
     return new FlinkJobs(client);
+  }
+
+  /**
+   * Once the job has ended, waits up to {@code millis} for the embedded per-job mini-cluster to finish
+   * shutting down (nothing for a job on a cluster). That shutdown is asynchronous, and it is what deletes the
+   * RPC system's jar that Flink unpacks into the temporary folder at every start (22 MB): a JVM that exits
+   * before it leaves that file behind. Beam 2.62 with Flink 1.19: the client's field {@code miniCluster},
+   * whose {@code closeAsync()} returns the shutdown already under way.
+   */
+  void awaitEmbeddedShutdown(long millis) {
+    if (!(client instanceof MiniClusterJobClient) || awaitEnd(millis) == null) {
+      return;
+    }
+    try {
+      Field f = MiniClusterJobClient.class.getDeclaredField("miniCluster");
+      f.setAccessible(true);
+      ((MiniCluster) f.get(client)).closeAsync().get(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ReflectiveOperationException | ExecutionException | TimeoutException | RuntimeException e) {
+      // Not shut down in time, or it failed to: at worst the jar stays in the temporary folder.
+    }
   }
 
   /** {@link #endState()} once the job has ended or {@code millis} have passed, whichever comes first. */

@@ -151,6 +151,14 @@ final class RunPlan {
       throw new UsageException(e.getMessage());
     }
     RunnerLimits.check(entry, engine, pipeline);
+    if (engine == Engines.SPARK && streaming && source == SourceKind.FILE) {
+      // Measured: the results were written while the job was built, then the run failed with Spark's
+      // "No output operations registered, so nothing to execute" and exit code 1.
+      throw new UsageException(
+          "--streaming with a file source does not run on spark: Beam's Spark runner reads a bounded source as"
+              + " a batch job while it builds the pipeline, which leaves its streaming context nothing to run; drop"
+              + " --streaming (a batch run gives the same results) or read --source=kafka");
+    }
     KafkaDelivery.refusal(engine, options).ifPresent(why -> {
       throw new UsageException(why);
     });

@@ -79,6 +79,10 @@ final class StreamingJob {
     }
     interrupts.close();
     Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    FlinkJobs flink = JobControl.flinkJob(result);
+    if (flink != null) {
+      flink.awaitEmbeddedShutdown(10_000);
+    }
     return new JobOutcome(result, state == null ? JobOutcome.finalState(result) : state, ending, counters);
   }
 

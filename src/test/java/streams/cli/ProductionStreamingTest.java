@@ -218,13 +218,27 @@ class ProductionStreamingTest {
   private static Path run(TestRunner runner, String pipeline, String... extra) throws IOException {
     Path out = Files.createTempDirectory(TMP, "junit").resolve(pipeline);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
+    List<Path> before = rpcJars();
     int code = Cli.run(args(runner, pipeline, TOPIC, out, extra), new PrintStream(console, true, StandardCharsets.UTF_8));
     String summary = console.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, summary);
+    // The embedded Flink has shut down when the command line returns: the RPC system's jar that it unpacks
+    // into the temporary folder at every start (22 MB) is gone, not left behind by a JVM exiting at once.
+    List<Path> left = rpcJars();
+    left.removeAll(before);
+    assertEquals(List.of(), left, "left in " + System.getProperty("java.io.tmpdir"));
     assertThat(summary, containsString(": DONE"));
     assertThat(summary, containsString(lines.size() + " events in"));
     assertThat(summary, containsString(", " + late(out).size() + " late,"));
     return out;
+  }
+
+  private static List<Path> rpcJars() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("flink-rpc-akka.*\\.jar"))
+          .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
   }
 
   /**

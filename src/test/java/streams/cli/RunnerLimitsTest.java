@@ -3,7 +3,9 @@ package streams.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
@@ -68,6 +70,17 @@ class RunnerLimitsTest {
     assertThat(e.getMessage(), containsString(LIMIT));
     assertThat(e.getMessage(), containsString("apache/beam#23129"));
     assertThat(e.getMessage(), not(containsString("\n")));
+  }
+
+  /** A file read in streaming mode on Spark: refused at start-up instead of Spark's error after the job ran. */
+  @Test
+  void fileSourceInStreamingIsRefusedOnSpark() throws Exception {
+    UsageException e =
+        refusal("completed", "--runner=spark", "--streaming", "--input=" + input(), "--output=" + tmp.resolve("out"));
+    assertThat(e.getMessage(), startsWith("--streaming with a file source does not run on spark"));
+    assertThat(e.getMessage(), containsString("drop --streaming"));
+    assertThat(e.getMessage(), not(containsString("\n")));
+    assertFalse(Files.exists(tmp.resolve("out")), "refused before anything ran");
   }
 
   /** revenue's requirements depend on its output mode: only the complete mode runs on Spark streaming. */
