@@ -13,7 +13,7 @@ import org.apache.beam.sdk.values.PDone;
 /**
  * Writes JSON strings as {@code DIR/PREFIX-SSSSS-of-NNNNN.jsonl}, one a line. Bounded input is written once
  * at the end; unbounded input is written per window and pane (one file each, so no result waits for the
- * end of the stream).
+ * end of the stream), as {@code DIR/PREFIX-WINDOW-pane-N[-last]-SSSSS-of-NNNNN.jsonl}.
  */
 public final class WriteJsonLines extends PTransform<PCollection<String>, PDone> {
   private final String directory;
@@ -36,8 +36,10 @@ public final class WriteJsonLines extends PTransform<PCollection<String>, PDone>
       return json.apply("IntoGlobalWindow", Window.<String>into(new GlobalWindows()))
           .apply("WriteText", TextIO.write().to(target).withSuffix(".jsonl"));
     }
+    // Beam's windowed names put the window right after the prefix ("resultsGlobalWindow-pane-0-..."): the
+    // dash keeps them PREFIX-*.jsonl, as batch runs' names are and as OutputDirs recognises them.
     return json.apply(
         "WriteWindowedText",
-        TextIO.write().to(target).withSuffix(".jsonl").withWindowedWrites().withNumShards(1));
+        TextIO.write().to(target + "-").withSuffix(".jsonl").withWindowedWrites().withNumShards(1));
   }
 }

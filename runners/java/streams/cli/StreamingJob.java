@@ -78,7 +78,11 @@ final class StreamingJob {
       counters = seen;
     }
     interrupts.close();
-    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    try {
+      Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    } catch (IllegalStateException e) {
+      // The JVM is ending (SIGTERM): the hook is what cancelled the job; the summary below says so.
+    }
     FlinkJobs flink = JobControl.flinkJob(result);
     if (flink != null) {
       flink.awaitEmbeddedShutdown(10_000);
@@ -120,6 +124,10 @@ final class StreamingJob {
       JobControl.cancel(result, Duration.standardSeconds(20));
     } catch (RuntimeException e) {
       // The process is ending anyway.
+    }
+    FlinkJobs flink = JobControl.flinkJob(result);
+    if (flink != null) {
+      flink.awaitEmbeddedShutdown(5_000); // the process ends (SIGTERM): its RPC jar goes with the mini-cluster
     }
   }
 }

@@ -2,6 +2,7 @@ package streams.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,14 @@ class ProductionStreamingTest {
     // A stateless filter: nothing is ever late for it, every order counts.
     assertEquals(sorted(CompletedModel.expected(lines)), sorted(results(out)));
     assertEquals(lines, withoutLate(out, lines, false));
+    // Run again into the same folder, as a user does: the streaming run's files (one per window and pane)
+    // are the project's own, so they are replaced, not refused as foreign nor mixed with the new ones.
+    runInto(out, runner, "completed", "--readMode=toEnd");
+    assertEquals(sorted(CompletedModel.expected(lines)), sorted(results(out)));
+    try (Stream<Path> files = Files.list(out)) {
+      files.filter(f -> f.toString().endsWith(".jsonl"))
+          .forEach(f -> assertThat(f.getFileName().toString(), startsWith("results-")));
+    }
   }
 
   private static List<String> args(TestRunner runner, String pipeline, String topic, Path out, String... extra) {
@@ -216,7 +225,10 @@ class ProductionStreamingTest {
   }
 
   private static Path run(TestRunner runner, String pipeline, String... extra) throws IOException {
-    Path out = Files.createTempDirectory(TMP, "junit").resolve(pipeline);
+    return runInto(Files.createTempDirectory(TMP, "junit").resolve(pipeline), runner, pipeline, extra);
+  }
+
+  private static Path runInto(Path out, TestRunner runner, String pipeline, String... extra) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<Path> before = rpcJars();
     int code = Cli.run(args(runner, pipeline, TOPIC, out, extra), new PrintStream(console, true, StandardCharsets.UTF_8));
