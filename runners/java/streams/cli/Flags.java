@@ -23,8 +23,34 @@ final class Flags {
           .withValidation()
           .as(optionsClass);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(describeOptionError(e.getMessage()));
+      throw new UsageException(describeOptionError(e.getMessage(), args));
     }
+  }
+
+  private static final java.util.regex.Pattern NOT_A_VALUE =
+      java.util.regex.Pattern.compile("Cannot deserialize value of type `([^`]+)` from String \"(.*?)\"");
+
+  /** Turns Beam's option errors into one line naming the flag (the flag's value from {@code args}). */
+  static String describeOptionError(String message, List<String> args) {
+    java.util.regex.Matcher m = NOT_A_VALUE.matcher(message == null ? "" : message);
+    if (m.find()) {
+      String type = m.group(1).replaceFirst("^java\\.lang\\.", "");
+      String value = m.group(2);
+      String allowed =
+          type.equalsIgnoreCase("long") || type.equals("int") || type.equals("Integer")
+              ? "a whole number"
+              : type.equalsIgnoreCase("double") || type.equalsIgnoreCase("float")
+                  ? "a number"
+                  : type.equalsIgnoreCase("boolean") ? "true or false" : "a " + type;
+      for (String a : args) {
+        int eq = a.indexOf('=');
+        if (eq > 0 && a.substring(eq + 1).equals(value)) {
+          return a + " is not " + allowed + "; " + a.substring(0, eq) + " takes " + allowed;
+        }
+      }
+      return "\"" + value + "\" is not " + allowed + " (the option takes " + allowed + ")";
+    }
+    return describeOptionError(message);
   }
 
   /** Turns Beam's option errors into one line naming the flag. */

@@ -76,6 +76,12 @@ final class RunPlan {
     Engines engine = Engines.fromArgs(args);
     StreamsOptions options = Flags.parseOptions(Engines.normalise(args, engine), entry.optionsClass);
     engine.configureStaging(options, args);
+    Integer parallelism = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getParallelism();
+    if (engine == Engines.FLINK && parallelism != null && parallelism != -1 && parallelism < 1) {
+      throw new UsageException(
+          "--parallelism=" + parallelism + " is not a parallelism; allowed: a positive number of parallel tasks,"
+              + " or -1 (the engine's default)");
+    }
     FileSystems.setDefaultPipelineOptions(options);
     SourceKind source = SourceKind.parse(options.getSource());
     SinkKind sink = SinkKind.parse(options.getSink());
@@ -93,6 +99,9 @@ final class RunPlan {
         options.setEndPartitionsTogether(true);
       }
     } else if (options.getInput() == null) {
+      if (options.getEvents() < 0) {
+        throw new UsageException("--events=" + options.getEvents() + " must not be negative");
+      }
       options.setInput(InputFiles.generated(options.getEvents(), options.getSeed(), out).toString());
     } else {
       InputFiles.requireExists(options.getInput());

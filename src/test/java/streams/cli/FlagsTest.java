@@ -30,8 +30,33 @@ class FlagsTest {
         "unknown option --windw (scripts/run <pipeline> --help lists the options)",
         assertThrows(UsageException.class, () -> Flags.parseOptions(List.of("--windw=PT5M"), RevenuePipeline.Options.class))
             .getMessage());
+    // A value of the wrong type: the flag as given, and what it takes (Beam's message names neither).
+    assertEquals(
+        "--events=abc is not a whole number; --events takes a whole number",
+        assertThrows(UsageException.class, () -> Flags.parseOptions(List.of("--events=abc"), RevenuePipeline.Options.class))
+            .getMessage());
+    assertEquals(
+        "--parallelism=two is not a whole number; --parallelism takes a whole number",
+        assertThrows(UsageException.class, () -> Flags.parseOptions(List.of("--parallelism=two"), RevenuePipeline.Options.class))
+            .getMessage());
     assertEquals("first line", Flags.describeOptionError("first line\nsecond line"));
     assertEquals("invalid option", Flags.describeOptionError(null));
+  }
+
+  /** Refused before anything runs, with the flag as given; the engine's own message came after its start. */
+  @Test
+  void badParallelismAndEventCountAreRefusedAtStartUp() {
+    java.io.PrintStream out =
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(
+        "--parallelism=0 is not a parallelism; allowed: a positive number of parallel tasks, or -1 (the engine's"
+            + " default)",
+        assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--parallelism=0", "--events=10"), out))
+            .getMessage());
+    assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--parallelism=-3", "--events=10"), out));
+    assertEquals(
+        "--events=-5 must not be negative",
+        assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--events=-5"), out)).getMessage());
   }
 
   @Test
