@@ -62,4 +62,31 @@ class CliKafkaTest {
         BROKER.consumeAll("cli-completed", false).stream().map(ConsumerRecord::value).sorted().collect(Collectors.toList());
     assertEquals(expected, results);
   }
+
+  /**
+   * {@code scripts/kafka produce TOPIC < FILE}, as the README has users fill a topic: lines without keys go
+   * round-robin over the partitions, so that no partition stays empty and holds the watermark back.
+   */
+  @Test
+  void scriptProduceSpreadsLinesOverEveryPartition() throws Exception {
+    BROKER.createTopic("cli-produced", 4, java.util.Map.of());
+    java.nio.file.Path lines = java.nio.file.Files.createTempFile("produce", ".jsonl");
+    List<String> generated = new ArrayList<>();
+    EventGenerator.builder().events(40).seed(6).build().forEach(generated::add);
+    java.nio.file.Files.write(lines, generated, StandardCharsets.UTF_8);
+    String port = BROKER.bootstrapServers().substring(BROKER.bootstrapServers().lastIndexOf(':') + 1);
+    Process p =
+        new ProcessBuilder("scripts/kafka", "produce", "cli-produced", "--port=" + port, "--dir=" + BROKER.dir())
+            .redirectInput(lines.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertEquals(true, p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "scripts/kafka produce ended");
+    assertEquals(0, p.exitValue());
+    java.util.Map<Integer, Long> perPartition =
+        BROKER.consumeAll("cli-produced", false).stream()
+            .collect(Collectors.groupingBy(ConsumerRecord::partition, java.util.TreeMap::new, Collectors.counting()));
+    assertEquals(java.util.Map.of(0, 10L, 1, 10L, 2, 10L, 3, 10L), perPartition);
+    java.nio.file.Files.delete(lines);
+  }
 }
