@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.joda.time.Duration;
 import streams.io.KafkaSourceConfig;
@@ -22,7 +23,15 @@ final class StreamingJob {
   static JobOutcome run(RunPlan plan, PrintStream out, MetricsEndpoint metrics) {
     PipelineResult result = JobControl.start(plan.pipeline, Duration.standardMinutes(2));
     metrics.watch(result);
-    Thread cancelOnExit = new Thread(() -> cancelQuietly(result), "cancel-on-exit");
+    Thread cancelOnExit =
+        new Thread(
+            () -> {
+              cancelQuietly(result);
+              if (plan.engine == Engines.SPARK) {
+                Recovery.removeDefaultCheckpoints(plan.options.as(SparkPipelineOptions.class));
+              }
+            },
+            "cancel-on-exit");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     Interrupts interrupts = Interrupts.install(plan.drainSignal != null);
     PipelineResult.State state = null;
