@@ -30,6 +30,7 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] args) {
+    EngineTempFiles.deleteWhenTheJvmEnds();
     int code = execute(Arrays.asList(args), System.out);
     haltAfter(java.time.Duration.ofSeconds(30), code);
     // Engines leave non-daemon threads behind after the job ends: exit explicitly.

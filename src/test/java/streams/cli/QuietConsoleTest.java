@@ -160,10 +160,24 @@ class QuietConsoleTest {
     command.addAll(Arrays.asList(args));
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
+    List<Path> before = rpcJars();
     Process p =
         new ProcessBuilder(command).directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     int code = p.waitFor();
-    return new Run(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Run run = new Run(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    // The command line's JVM leaves no Flink RPC jar (22 MB) in the temporary folder, whatever its end.
+    List<Path> left = rpcJars();
+    left.removeAll(before);
+    assertEquals(List.of(), left, run.toString());
+    return run;
+  }
+
+  private static List<Path> rpcJars() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("flink-rpc-akka.*\\.jar"))
+          .collect(Collectors.toCollection(ArrayList::new));
+    }
   }
 
   /** The --add-opens flags of this test JVM (Spark needs them in the child too). */
