@@ -104,8 +104,10 @@ final class RunPlan {
       }
       options.setInput(InputFiles.generated(options.getEvents(), options.getSeed(), out).toString());
     } else {
+      requireLocal("input", options.getInput(), "a local file or glob");
       InputFiles.requireExists(options.getInput());
     }
+    requireLocal("output", options.getOutput(), "a local folder");
     if (options.getOutput() == null && sink != SinkKind.KAFKA) {
       options.setOutput(Paths.get("output", name + "-" + engine).toAbsolutePath().toString());
     }
@@ -183,6 +185,16 @@ final class RunPlan {
     }
     return new RunPlan(
         entry, engine, options, source, sink, streaming, stopAfter, stopWhenIdle, drainTimeout, drainSignal, pipeline);
+  }
+
+  /**
+   * Refuses a remote path (gs://, s3://, hdfs://...): the jar registers Beam's local file system only
+   * (runners/shade), and Beam's own message would be "No filesystem found for scheme gs".
+   */
+  static void requireLocal(String flag, String value, String what) {
+    if (value != null && value.matches("(?i)(?!file:)[a-z][a-z0-9+.-]+:/.*")) {
+      throw new UsageException("--" + flag + "=" + value + ": --" + flag + " takes " + what);
+    }
   }
 
   /** The drain signal file of this job (under the temporary folder unless --drainSignal), not there yet. */

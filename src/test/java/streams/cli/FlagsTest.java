@@ -54,6 +54,18 @@ class FlagsTest {
         assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--parallelism=0", "--events=10"), out))
             .getMessage());
     assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--parallelism=-3", "--events=10"), out));
+    // Remote paths: the jar has Beam's local file system only (a Windows drive letter is not a scheme).
+    assertEquals(
+        "--input=gs://bucket/events.jsonl: --input takes a local file or glob",
+        assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--input=gs://bucket/events.jsonl"), out))
+            .getMessage());
+    assertEquals(
+        "--output=s3://bucket/out: --output takes a local folder",
+        assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--events=10", "--output=s3://bucket/out"), out))
+            .getMessage());
+    RunPlan.requireLocal("output", "/tmp/out", "a local folder");
+    RunPlan.requireLocal("output", "file:///tmp/out", "a local folder");
+    RunPlan.requireLocal("output", "C:/out", "a local folder");
     assertEquals(
         "--events=-5 must not be negative",
         assertThrows(UsageException.class, () -> Cli.run(List.of("revenue", "--events=-5"), out)).getMessage());
