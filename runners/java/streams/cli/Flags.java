@@ -50,7 +50,46 @@ final class Flags {
       }
       return "\"" + value + "\" is not " + allowed + " (the option takes " + allowed + ")";
     }
+    String unknown = unknownOption(message);
+    if (unknown != null) {
+      Engines run = runnerOf(args);
+      for (Engines engine : Engines.values()) {
+        if (engine != run && isOptionOf(engine, unknown)) {
+          return "--" + unknown + " is an option of the " + engine + " runner; this run is on " + run
+              + " (scripts/run <pipeline> --help lists the options)";
+        }
+      }
+    }
     return describeOptionError(message);
+  }
+
+  /** The option Beam's message says no registered interface has, or null. */
+  private static String unknownOption(String message) {
+    String marker = "missing a property named '";
+    int i = message == null ? -1 : message.indexOf(marker);
+    return i < 0 ? null : message.substring(i + marker.length(), message.indexOf('\'', i + marker.length()));
+  }
+
+  private static Engines runnerOf(List<String> args) {
+    try {
+      return Engines.fromArgs(args);
+    } catch (UsageException e) {
+      return null;
+    }
+  }
+
+  /** True when one of the engine's own options interfaces has that option (the jar registers one engine's). */
+  static boolean isOptionOf(Engines engine, String option) {
+    String property = Character.toUpperCase(option.charAt(0)) + option.substring(1);
+    for (Class<?> c : EngineOptionsRegistrar.engineRegistrar(engine).getPipelineOptions()) {
+      for (java.lang.reflect.Method m : c.getMethods()) {
+        if (m.getParameterCount() == 0
+            && (m.getName().equals("get" + property) || m.getName().equals("is" + property))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Turns Beam's option errors into one line naming the flag. */

@@ -44,7 +44,7 @@ final class Usage {
     out.println("  --verbose            engine log lines on the console too; they always go to the log file");
     out.println("                       (output/logs/<pipeline>-<runner>-<time>.log, next to the output folder; --logDir=DIR)");
     out.println("Engine options are Beam's own, e.g. --parallelism, --flinkMaster=host:port, --maxBundleSize,");
-    out.println("--sparkMaster=spark://host:7077, --batchIntervalMillis, --streaming.");
+    out.println("--sparkMaster=spark://host:7077, --batchIntervalMillis, --streaming (a run takes its own engine's).");
     out.println("Embedded engines by default: Flink [local] mini-cluster, Spark local[*].");
     out.println("scripts/run <pipeline> --help lists the pipeline's own options.");
   }
