@@ -31,6 +31,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import streams.cli.EngineJvmFlags;
+import streams.cli.EngineOptionsRegistrar;
 import streams.cli.Engines;
 import streams.cli.KafkaReplay;
 import streams.cli.RunnerLimits;
@@ -393,7 +394,7 @@ public final class StreamingBench implements Callable<Integer> {
         o.add("--trigger=complete"); // the mode Spark's streaming runner supports for revenue
       }
     }
-    o.addAll(beamArgs);
+    o.addAll(EngineOptionsRegistrar.keepOwn(beamArgs, Engines.parse(runner)));
     return o;
   }
 

@@ -60,6 +60,53 @@ public final class EngineOptionsRegistrar implements PipelineOptionsRegistrar {
     return out;
   }
 
+  /**
+   * The arguments a run on that engine takes of {@code args}: all but the options of the other engines only
+   * (an extra engine option that {@code scripts/compare --runnerArg} or {@code scripts/bench --beamArg} gives
+   * every run goes to the runs of its engine).
+   */
+  public static List<String> keepOwn(List<String> args, Engines engine) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      String name = a.startsWith("--") ? a.substring(2).split("=", 2)[0] : "";
+      if (name.isEmpty() || isOptionOf(engine, name) || !isEngineOption(name)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** True when one of the engine's own options interfaces has that option. */
+  public static boolean isOptionOf(Engines engine, String option) {
+    return hasOption(engineRegistrar(engine), option);
+  }
+
+  /** True when an engine's options have that option and Beam's core options do not. */
+  static boolean isEngineOption(String option) {
+    if (option.isEmpty() || hasOption(new DefaultPipelineOptionsRegistrar(), option)) {
+      return false;
+    }
+    for (Engines engine : Engines.values()) {
+      if (isOptionOf(engine, option)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasOption(PipelineOptionsRegistrar registrar, String option) {
+    String property = Character.toUpperCase(option.charAt(0)) + option.substring(1);
+    for (Class<?> c : registrar.getPipelineOptions()) {
+      for (java.lang.reflect.Method m : c.getMethods()) {
+        if (m.getParameterCount() == 0
+            && (m.getName().equals("get" + property) || m.getName().equals("is" + property))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static PipelineOptionsRegistrar engineRegistrar(Engines engine) {
     switch (engine) {
       case FLINK:

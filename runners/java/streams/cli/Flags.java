@@ -54,7 +54,7 @@ final class Flags {
     if (unknown != null) {
       Engines run = runnerOf(args);
       for (Engines engine : Engines.values()) {
-        if (engine != run && isOptionOf(engine, unknown)) {
+        if (engine != run && EngineOptionsRegistrar.isOptionOf(engine, unknown)) {
           return "--" + unknown + " is an option of the " + engine + " runner; this run is on " + run
               + " (scripts/run <pipeline> --help lists the options)";
         }
@@ -76,20 +76,6 @@ final class Flags {
     } catch (UsageException e) {
       return null;
     }
-  }
-
-  /** True when one of the engine's own options interfaces has that option (the jar registers one engine's). */
-  static boolean isOptionOf(Engines engine, String option) {
-    String property = Character.toUpperCase(option.charAt(0)) + option.substring(1);
-    for (Class<?> c : EngineOptionsRegistrar.engineRegistrar(engine).getPipelineOptions()) {
-      for (java.lang.reflect.Method m : c.getMethods()) {
-        if (m.getParameterCount() == 0
-            && (m.getName().equals("get" + property) || m.getName().equals("is" + property))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** Turns Beam's option errors into one line naming the flag. */

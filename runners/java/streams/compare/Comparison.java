@@ -22,6 +22,7 @@ import java.util.Map;
 import streams.generate.EventGenerator;
 import streams.pipelines.PipelineDescriptor;
 import streams.pipelines.Pipelines;
+import streams.cli.EngineOptionsRegistrar;
 import streams.cli.Engines;
 import streams.harness.ChildProcess;
 import streams.harness.Correctness;
@@ -185,7 +186,7 @@ public final class Comparison {
                 "--runner=" + r.runner,
                 "--input=" + inputFile,
                 "--output=" + outputDir));
-        args.addAll(settings.runnerArgs);
+        args.addAll(EngineOptionsRegistrar.keepOwn(settings.runnerArgs, c.runner));
         if (c.mode.equals(STREAMING)) {
           if (refused.containsKey(c)) {
             out.println("not supported: " + refused.get(c));
@@ -311,7 +312,7 @@ public final class Comparison {
   /** The options of a configuration's streaming runs: its pipeline options, then the extra engine options. */
   private List<String> runArgs(Config c) {
     List<String> a = new ArrayList<>(pipelineArgs(c));
-    a.addAll(settings.runnerArgs);
+    a.addAll(EngineOptionsRegistrar.keepOwn(settings.runnerArgs, c.runner));
     return a;
   }
 

@@ -467,7 +467,7 @@ final class ReportText {
     b.add(
         c.settings.runnerArgs.isEmpty()
             ? "Engine options: each engine's defaults as the command line sets them (table below); no run was tuned."
-            : "**Tuned:** every run got these extra engine options: `" + String.join(" ", c.settings.runnerArgs)
+            : "**Tuned:** every run got those of these extra engine options that its engine has: `" + String.join(" ", c.settings.runnerArgs)
                 + "` (`--runnerArg`); the table below lists the defaults they override.");
     d.bullets(b);
     List<List<String>> rows = new ArrayList<>();

@@ -72,6 +72,19 @@ class EngineOptionsRegistrarTest {
     assertEquals(beams, new HashSet<>(EngineOptionsRegistrar.optionsOf(all)));
   }
 
+  /** scripts/compare --runnerArg and scripts/bench --beamArg give each run the options of its engine. */
+  @Test
+  void extraEngineOptionsGoToTheRunsOfTheirEngine() {
+    List<String> extra = List.of("--maxBundleTimeMills=100", "--storageLevel=MEMORY_ONLY", "--streaming", "--window=PT5M");
+    assertEquals(
+        List.of("--maxBundleTimeMills=100", "--streaming", "--window=PT5M"),
+        EngineOptionsRegistrar.keepOwn(extra, Engines.FLINK));
+    assertEquals(
+        List.of("--storageLevel=MEMORY_ONLY", "--streaming", "--window=PT5M"),
+        EngineOptionsRegistrar.keepOwn(extra, Engines.SPARK));
+    assertEquals(List.of("--streaming", "--window=PT5M"), EngineOptionsRegistrar.keepOwn(extra, Engines.DIRECT));
+  }
+
   @Test
   void aFlagOfAnotherEngineIsRefusedByName() {
     // Beam's message when no registered interface has the option (the jar registered Flink's only).
