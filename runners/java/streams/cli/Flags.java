@@ -80,14 +80,11 @@ final class Flags {
 
   /** Turns Beam's option errors into one line naming the flag. */
   static String describeOptionError(String message) {
-    String m = message == null ? "invalid option" : message;
-    String marker = "missing a property named '";
-    int i = m.indexOf(marker);
-    if (i >= 0) {
-      String flag = m.substring(i + marker.length(), m.indexOf('\'', i + marker.length()));
-      return "unknown option --" + flag + " (scripts/run <pipeline> --help lists the options)";
+    String unknown = unknownOption(message);
+    if (unknown != null) {
+      return "unknown option --" + unknown + " (scripts/run <pipeline> --help lists the options)";
     }
-    return m.split("\n")[0];
+    return message == null ? "invalid option" : message.split("\n")[0];
   }
 
   /** {@code --stop}: true for drain, false for cancel. */
