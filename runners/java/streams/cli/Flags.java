@@ -51,8 +51,8 @@ final class Flags {
       return "\"" + value + "\" is not " + allowed + " (the option takes " + allowed + ")";
     }
     String unknown = unknownOption(message);
-    if (unknown != null) {
-      Engines run = runnerOf(args);
+    Engines run = runnerOf(args);
+    if (unknown != null && run != null) {
       for (Engines engine : Engines.values()) {
         if (engine != run && EngineOptionsRegistrar.isOptionOf(engine, unknown)) {
           return "--" + unknown + " is an option of the " + engine + " runner; this run is on " + run
